@@ -1,0 +1,20 @@
+const base = {
+  moduleFileExtensions: ['js', 'json', 'ts'],
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
+  testEnvironment: 'node',
+  setupFilesAfterEnv: ['<rootDir>/test/support/preload-esm.ts'],
+};
+
+/**
+ * `npm test`: unit specs beside the code and the e2e suite on the embedded
+ * parts. `npm run test:e2e`: the e2e suite alone, against DATABASE_URL /
+ * REDIS_URL / SMTP_URL when they are set.
+ */
+export default {
+  projects: [
+    { ...base, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/migrations/**/*.spec.ts'] },
+    { ...base, displayName: 'e2e', rootDir: '.', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.spec.ts'] },
+  ],
+};

@@ -1,0 +1,7 @@
+import { InitialSchema1795241685235 } from './1795241685235-InitialSchema.js';
+
+/**
+ * Every migration, in order. `npm run migration:generate -- migrations/<Name>`
+ * writes a new file here; add its class to this list (a unit test checks none is missing).
+ */
+export const MIGRATIONS = [InitialSchema1795241685235];

@@ -1,0 +1,80 @@
+import type { INestApplication } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module.js';
+import { accessLogMiddleware } from './common/http/access-log.middleware.js';
+import { ErrorResponseDoc } from './common/http/api-response.js';
+import { jsonBodyParsing } from './common/http/body-parsing.js';
+import { GracefulShutdown } from './common/http/graceful-shutdown.js';
+import { RateLimitMiddleware } from './common/http/rate-limit.middleware.js';
+import { traceMiddleware } from './common/http/trace.middleware.js';
+import { createRootLogger, PinoNestLogger } from './common/logging/logger.js';
+import { createValidationPipe } from './common/validation/validation.pipe.js';
+import { appConfig } from './config/app.config.js';
+import { SessionService } from './token/session.service.js';
+
+export interface CreatedApp {
+  app: INestApplication;
+  shutdown: GracefulShutdown;
+}
+
+/**
+ * Builds the application exactly as it serves: used by main.ts, by the e2e
+ * tests and by the benchmark, so all three exercise the same stack.
+ */
+export async function createApp(): Promise<CreatedApp> {
+  const logger = new PinoNestLogger(createRootLogger(process.env.LOG_LEVEL ?? 'info'));
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    bodyParser: false,
+    logger,
+    abortOnError: false,
+  });
+  const config = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
+  const shutdown = new GracefulShutdown();
+
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+  app.use(traceMiddleware);
+  app.use(shutdown.middleware);
+  app.use(accessLogMiddleware);
+  const limiter = app.get(RateLimitMiddleware);
+  app.use(
+    '/api/auth',
+    (
+      req: Parameters<RateLimitMiddleware['use']>[0],
+      res: Parameters<RateLimitMiddleware['use']>[1],
+      next: Parameters<RateLimitMiddleware['use']>[2],
+    ) => limiter.use(req, res, next),
+  );
+  app.use(...jsonBodyParsing(config.bodyLimit));
+  app.enableCors({
+    origin: config.corsOrigins,
+    credentials: true,
+    exposedHeaders: ['Authorization', 'Refresh-Token', 'X-Trace-Id', 'Retry-After'],
+  });
+  app.useGlobalPipes(createValidationPipe());
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Auth API')
+      .setDescription('반려동물 용품 중고거래 서비스 - 인증(Auth) API. 모든 응답은 공통 응답 형식을 따릅니다.')
+      .setVersion('1.0')
+      .addBearerAuth()
+      .build(),
+    { extraModels: [ErrorResponseDoc] },
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+
+  await app.init();
+  try {
+    await app.get(SessionService).ensureWarm();
+  } catch (error) {
+    // The store or database is down: the first guarded request will reload instead.
+    new Logger('Bootstrap').warn({ msg: 'revocations not reloaded at start', cause: String(error) });
+  }
+  return { app, shutdown };
+}

@@ -1,0 +1,30 @@
+export interface Counter {
+  count: number;
+  /** Milliseconds until the counter's window ends. */
+  ttlMs: number;
+}
+
+/**
+ * The atomic operations the service needs from Redis. Each is a single atomic
+ * step in both implementations (Redis commands or one Lua script; one
+ * synchronous step in process), so callers can build races on them safely.
+ * Every key is prefixed by the implementation. Failures to reach the store
+ * surface as DependencyUnavailableError.
+ */
+export abstract class KeyValueStore {
+  abstract get(key: string): Promise<string | null>;
+  abstract getMany(keys: string[]): Promise<(string | null)[]>;
+  abstract set(key: string, value: string, ttlMs: number): Promise<void>;
+  /** Sets a key only when absent; true when this call set it. */
+  abstract setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /** Reads and deletes in one step: of concurrent takers only one gets the value. */
+  abstract take(key: string): Promise<string | null>;
+  abstract delete(key: string): Promise<void>;
+  /** Deletes the key only when it still holds `value`; true when this call deleted it. */
+  abstract deleteIfEquals(key: string, value: string): Promise<boolean>;
+  /** Increments a counter; a new counter lives for `windowMs`. */
+  abstract increment(key: string, windowMs: number): Promise<Counter>;
+  /** Milliseconds the key still lives, or 0 when it is absent. */
+  abstract ttl(key: string): Promise<number>;
+  abstract ping(): Promise<void>;
+}

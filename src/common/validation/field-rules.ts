@@ -1,0 +1,74 @@
+import { registerDecorator, type ValidationArguments, isEmail } from 'class-validator';
+import { FIELD_MESSAGES } from '../errors/error-catalogue.js';
+
+/**
+ * A field's checks in the SPEC's order (required → type/format → length); the
+ * first that fails gives the field's one message. A value of the wrong JSON
+ * type fails the field's format check, or where it has none, its next check.
+ */
+export type Check = (value: unknown) => boolean;
+export interface Rule {
+  check: Check;
+  message: string;
+}
+
+/** Unicode code points, as PostgreSQL's varchar(n) counts. */
+export function charLength(value: string): number {
+  let count = 0;
+  for (const _ of value) count++;
+  return count;
+}
+
+export const isBlank = (value: unknown): boolean =>
+  value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+
+export const required = (message: string): Rule => ({ check: (v) => !isBlank(v), message });
+export const isString = (message: string): Rule => ({ check: (v) => typeof v === 'string', message });
+export const maxChars = (max: number, message: string): Rule => ({
+  check: (v) => typeof v === 'string' && charLength(v) <= max,
+  message,
+});
+export const charRange = (min: number, max: number, message: string): Rule => ({
+  check: (v) => typeof v === 'string' && charLength(v) >= min && charLength(v) <= max,
+  message,
+});
+export const matches = (pattern: RegExp, message: string): Rule => ({
+  check: (v) => typeof v === 'string' && pattern.test(v),
+  message,
+});
+
+export function firstFailure(rules: Rule[], value: unknown): string | null {
+  for (const rule of rules) {
+    if (!rule.check(value)) return rule.message;
+  }
+  return null;
+}
+
+/**
+ * Declares a field's rules. `optional`: an absent or blank value passes (and
+ * is turned into null by the DTO's transform).
+ */
+export function Field(rules: Rule[], options: { optional?: boolean } = {}): PropertyDecorator {
+  return (target, propertyName) => {
+    registerDecorator({
+      name: 'field',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      validator: {
+        validate: (value: unknown) => (options.optional && isBlank(value)) || firstFailure(rules, value) === null,
+        defaultMessage: (args?: ValidationArguments) => firstFailure(rules, args?.value) ?? '',
+      },
+    });
+  };
+}
+
+export const EMAIL_MAX_LENGTH = 100;
+
+export const emailRules: Rule[] = [
+  required(FIELD_MESSAGES.emailRequired),
+  {
+    check: (v) => typeof v === 'string' && isEmail(v, { allow_utf8_local_part: false, require_tld: true }),
+    message: FIELD_MESSAGES.emailFormat,
+  },
+  maxChars(EMAIL_MAX_LENGTH, FIELD_MESSAGES.emailLength),
+];

@@ -1,0 +1,93 @@
+/**
+ * Parsers for environment variables. Every failure names the variable, so a
+ * wrong value stops the start with a message an operator can act on.
+ */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const DURATION = /^(\d+)\s*(ms|s|m|h|d)?$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `30s`, `5m`, `1h`, `7d`, `250ms`; a bare number means seconds. Returns milliseconds. */
+export function parseDuration(raw: string, name: string): number {
+  const match = DURATION.exec(raw.trim());
+  if (!match) {
+    throw new ConfigError(`${name}: "${raw}" is not a duration (use e.g. 30s, 5m, 1h, 7d)`);
+  }
+  const unit = match[2] ?? 's';
+  const ms = Number(match[1]) * UNIT_MS[unit];
+  if (!Number.isSafeInteger(ms)) {
+    throw new ConfigError(`${name}: "${raw}" is too large`);
+  }
+  return ms;
+}
+
+export function present(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+export function durationVar(env: Env, name: string, fallback: string, min = 1): number {
+  const ms = parseDuration(present(env, name) ?? fallback, name);
+  if (ms < min) throw new ConfigError(`${name}: must be at least ${min} ms`);
+  return ms;
+}
+
+export function intVar(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = present(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^-?\d+$/.test(raw)) throw new ConfigError(`${name}: "${raw}" is not a whole number`);
+  const value = Number(raw);
+  if (value < min || value > max) {
+    throw new ConfigError(`${name}: ${value} is outside ${min}..${max}`);
+  }
+  return value;
+}
+
+export function boolVar(env: Env, name: string, fallback: boolean): boolean {
+  const raw = present(env, name);
+  if (raw === undefined) return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`${name}: "${raw}" is not a boolean (true/false)`);
+}
+
+export function urlVar(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = present(env, name);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name}: "${redactUrl(raw)}" is not a URL`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(`${name}: protocol must be one of ${protocols.join(', ')}`);
+  }
+  return raw;
+}
+
+export function timezoneVar(env: Env, name: string, fallback: string): string {
+  const zone = present(env, name) ?? fallback;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+  } catch {
+    throw new ConfigError(`${name}: "${zone}" is not an IANA time zone`);
+  }
+  return zone;
+}
+
+export function isProduction(env: Env): boolean {
+  return env.NODE_ENV === 'production';
+}
+
+/** Hides the password of a connection URL in messages. */
+export function redactUrl(raw: string): string {
+  return raw.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}

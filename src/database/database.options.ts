@@ -1,0 +1,60 @@
+import { PGlite } from '@electric-sql/pglite';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '../../migrations/index.js';
+import type { InfraConfig } from '../config/infra.config.js';
+import { RefreshTokenEntity } from '../token/refresh-token.entity.js';
+import { SessionEntity } from '../token/session.entity.js';
+import { UserEntity } from '../users/user.entity.js';
+import { pgliteDriver } from './pglite.pool.js';
+import { TypeOrmLogger } from './typeorm.logger.js';
+
+export const ENTITIES = [UserEntity, SessionEntity, RefreshTokenEntity];
+
+/** Statements that wait longer than this on a lock or a busy server fail instead of piling up. */
+const STATEMENT_TIMEOUT_MS = 5_000;
+
+/** Where the embedded database lives: `PGLITE_DATA_DIR`, or `memory://` for a throwaway one. */
+export function embeddedDataDir(infra: Pick<InfraConfig, 'dataDir'>): string {
+  const given = process.env.PGLITE_DATA_DIR?.trim();
+  return given ? given : join(infra.dataDir, 'pglite');
+}
+
+/**
+ * PostgreSQL at DATABASE_URL, or embedded PostgreSQL (PGlite) when unset.
+ * Schema changes come only from migrations; `synchronize` stays off.
+ */
+export async function buildDataSourceOptions(
+  infra: Pick<InfraConfig, 'databaseUrl' | 'databasePoolSize' | 'databaseConnectTimeoutMs' | 'dataDir'>,
+): Promise<DataSourceOptions> {
+  const common = {
+    type: 'postgres' as const,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    logger: new TypeOrmLogger(),
+    maxQueryExecutionTime: 1_000,
+  };
+  if (infra.databaseUrl) {
+    return {
+      ...common,
+      url: infra.databaseUrl,
+      poolSize: infra.databasePoolSize,
+      connectTimeoutMS: infra.databaseConnectTimeoutMs,
+      extra: {
+        statement_timeout: STATEMENT_TIMEOUT_MS,
+        idleTimeoutMillis: 30_000,
+      },
+    };
+  }
+  const dataDir = embeddedDataDir(infra);
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create(dataDir);
+  return {
+    ...common,
+    driver: pgliteDriver,
+    extra: { pglite },
+  };
+}

@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { createApp } from './app.factory.js';
+import { loadEnvFile } from './config/env-file.js';
+import { appConfig } from './config/app.config.js';
+import { ConfigError } from './config/env.parsers.js';
+
+async function bootstrap(): Promise<void> {
+  loadEnvFile();
+  const { app, shutdown } = await createApp();
+  const config = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
+  shutdown.listen(app, config.shutdownTimeoutMs);
+  await app.listen(config.port, config.host);
+  const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost');
+  new Logger('Bootstrap').log({ msg: `listening on ${url}`, docs: `${url}/api/docs` });
+}
+
+bootstrap().catch((error: unknown) => {
+  const message =
+    error instanceof ConfigError || (error instanceof Error && error.name === 'ConfigError') ? error.message : error;
+  // Configuration errors are one line an operator can act on; anything else with its stack.
+  console.error('Failed to start:', message instanceof Error ? message.stack : message);
+  process.exit(1);
+});

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { StoreModule } from '../cache/store.module.js';
+import { TimeModule } from '../common/time/time.module.js';
+import { EmailCodeService } from './email-code.service.js';
+import { JwtTokenService } from './jwt-token.service.js';
+import { SessionRepository } from './session.repository.js';
+import { SessionService } from './session.service.js';
+
+/** Issues and checks every kind of token: access/refresh JWTs with their sessions, and email codes. */
+@Module({
+  imports: [StoreModule, TimeModule],
+  providers: [JwtTokenService, SessionRepository, SessionService, EmailCodeService],
+  exports: [JwtTokenService, SessionService, EmailCodeService],
+})
+export class TokenModule {}

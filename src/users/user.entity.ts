@@ -1,0 +1,53 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export type AuthProvider = 'local' | 'kakao' | 'google' | 'github' | 'naver';
+
+/**
+ * An account. Local accounts are unique by email; social accounts by
+ * (provider, provider user id), so one email may stand on several of them.
+ */
+@Entity({ name: 'users' })
+@Index('UQ_users_nickname', ['nickname'], { unique: true })
+@Index('UQ_users_local_email', ['email'], { unique: true, where: `"provider" = 'local'` })
+@Index('UQ_users_provider_identity', ['provider', 'providerUserId'], {
+  unique: true,
+  where: `"provider_user_id" IS NOT NULL`,
+})
+export class UserEntity {
+  /** bigint: the driver returns it as a string; mapUser turns it into a JSON number. */
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  email: string;
+
+  @Column({ name: 'password_hash', type: 'varchar', length: 60, nullable: true })
+  passwordHash: string | null;
+
+  @Column({ type: 'varchar', length: 10 })
+  name: string;
+
+  @Column({ type: 'varchar', length: 10 })
+  nickname: string;
+
+  @Column({ name: 'birth_date', type: 'date', nullable: true })
+  birthDate: string | null;
+
+  @Column({ name: 'address_sido', type: 'varchar', length: 50, nullable: true })
+  addressSido: string | null;
+
+  @Column({ name: 'address_gugun', type: 'varchar', length: 50, nullable: true })
+  addressGugun: string | null;
+
+  @Column({ type: 'varchar', length: 16, default: 'local' })
+  provider: AuthProvider;
+
+  @Column({ name: 'provider_user_id', type: 'varchar', length: 64, nullable: true })
+  providerUserId: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { QueryFailedError, Repository } from 'typeorm';
+import { sqlState, violatedConstraint } from '../common/errors/dependency-errors.js';
+import { type AuthProvider, UserEntity } from './user.entity.js';
+
+export interface NewUser {
+  email: string;
+  passwordHash: string | null;
+  name: string;
+  nickname: string;
+  birthDate: string | null;
+  addressSido: string | null;
+  addressGugun: string | null;
+  provider: AuthProvider;
+  providerUserId: string | null;
+}
+
+export type UniqueField = 'email' | 'nickname' | 'identity';
+
+/** Thrown when an insert hits one of the unique indexes; says which. */
+export class DuplicateUserError extends Error {
+  constructor(readonly field: UniqueField) {
+    super(`duplicate ${field}`);
+    this.name = 'DuplicateUserError';
+  }
+}
+
+const CONSTRAINT_FIELDS: Record<string, UniqueField> = {
+  UQ_users_nickname: 'nickname',
+  UQ_users_local_email: 'email',
+  UQ_users_provider_identity: 'identity',
+};
+
+function duplicateField(error: unknown): UniqueField | undefined {
+  if (!(error instanceof QueryFailedError) || sqlState(error) !== '23505') return undefined;
+  const constraint = violatedConstraint(error);
+  if (constraint && CONSTRAINT_FIELDS[constraint]) return CONSTRAINT_FIELDS[constraint];
+  const given = (error.driverError as { detail?: unknown }).detail;
+  const detail = typeof given === 'string' ? given : error.message;
+  if (detail.includes('nickname')) return 'nickname';
+  if (detail.includes('provider')) return 'identity';
+  return 'email';
+}
+
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+
+  findById(id: number): Promise<UserEntity | null> {
+    return this.users.findOneBy({ id: String(id) });
+  }
+
+  /** The local (password) account with this normalised email. */
+  findLocalByEmail(email: string): Promise<UserEntity | null> {
+    return this.users.findOneBy({ email, provider: 'local' });
+  }
+
+  findByProviderIdentity(provider: AuthProvider, providerUserId: string): Promise<UserEntity | null> {
+    return this.users.findOneBy({ provider, providerUserId });
+  }
+
+  /** Inserts a user; a unique index, not a prior check, decides duplicates. */
+  async create(user: NewUser): Promise<UserEntity> {
+    try {
+      return await this.users.save(this.users.create(user));
+    } catch (error) {
+      const field = duplicateField(error);
+      if (field) throw new DuplicateUserError(field);
+      throw error;
+    }
+  }
+
+  /** Nicknames that start with `stem`, for choosing a free numeric suffix. */
+  async findNicknamesStartingWith(stem: string): Promise<string[]> {
+    const escaped = stem.replace(/[\\%_]/g, (c) => `\\${c}`);
+    const rows = await this.users
+      .createQueryBuilder('u')
+      .select('u.nickname', 'nickname')
+      .where(`u.nickname LIKE :pattern ESCAPE '\\'`, { pattern: `${escaped}%` })
+      .getRawMany<{ nickname: string }>();
+    return rows.map((row) => row.nickname);
+  }
+}

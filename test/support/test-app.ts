@@ -1,0 +1,181 @@
+import type { INestApplication } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { RedisClientType } from '@redis/client';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import request from 'supertest';
+import type { DataSource } from 'typeorm';
+import { createApp } from '../../src/app.factory.js';
+import { KeyValueStore } from '../../src/cache/key-value.store.js';
+import { MemoryStore } from '../../src/cache/memory.store.js';
+import { REDIS_CLIENT } from '../../src/cache/redis-client.module.js';
+import { Clock } from '../../src/common/time/clock.js';
+import { codeFrom, SmtpSink } from './smtp-sink.js';
+
+/**
+ * Real services for `npm run test:e2e` (E2E_USE_REAL_SERVICES=1 with
+ * DATABASE_URL / REDIS_URL); embedded ones for `npm test`.
+ */
+export const useRealServices = process.env.E2E_USE_REAL_SERVICES === '1';
+const realDatabaseUrl = useRealServices ? process.env.DATABASE_URL : undefined;
+const realRedisUrl = useRealServices ? process.env.REDIS_URL : undefined;
+
+export interface TestApp {
+  app: INestApplication;
+  http: ReturnType<typeof request>;
+  clock: Clock;
+  store: KeyValueStore;
+  db: DataSource;
+  mail: SmtpSink;
+  env: Record<string, string>;
+  /** Empties the store, as a Redis restart without persistence would. */
+  flushStore(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const suffix = () => randomBytes(6).toString('hex');
+
+/** A unique, valid email for one test. */
+export const uniqueEmail = (label = 'user') => `${label}-${suffix()}@example.com`;
+
+/** A unique nickname of at most 10 characters. */
+export const uniqueNickname = () => `n${suffix().slice(0, 9)}`;
+
+async function createDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `auth_test_${suffix()}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return {
+    url: target.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+/**
+ * Boots the real application (the same factory main.ts uses) on a fresh
+ * database, with a loopback SMTP server receiving its mail.
+ */
+export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+  const mail = await new SmtpSink().start();
+  const database = realDatabaseUrl ? await createDatabase(realDatabaseUrl) : undefined;
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    JWT_SECRET: randomBytes(32).toString('base64url'),
+    SMTP_URL: mail.url,
+    RATE_LIMIT_MAX: '1000000',
+    BCRYPT_COST: '4',
+    ...(database ? { DATABASE_URL: database.url } : { PGLITE_DATA_DIR: 'memory://' }),
+    ...(realRedisUrl ? { REDIS_URL: realRedisUrl, REDIS_PREFIX: `test:${suffix()}:` } : {}),
+    ...overrides,
+  };
+  const saved = { ...process.env };
+  for (const key of ['DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'PGLITE_DATA_DIR']) delete process.env[key];
+  Object.assign(process.env, env);
+  let app: INestApplication;
+  try {
+    ({ app } = await createApp());
+  } finally {
+    process.env = saved;
+  }
+  await app.listen(0, '127.0.0.1');
+  const store = app.get(KeyValueStore);
+  const redis = app.get<RedisClientType | null>(REDIS_CLIENT);
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    clock: app.get(Clock),
+    store,
+    db: app.get<DataSource>(getDataSourceToken()),
+    mail,
+    env,
+    flushStore: async () => {
+      if (store instanceof MemoryStore) {
+        store.clear();
+        return;
+      }
+      if (!redis) return;
+      for await (const keys of redis.scanIterator({ MATCH: `${env.REDIS_PREFIX}*`, COUNT: 500 })) {
+        if (keys.length > 0) await redis.del(keys);
+      }
+    },
+    close: async () => {
+      await app.close();
+      await mail.stop();
+      await database?.drop();
+    },
+  };
+}
+
+export interface SignedUp {
+  email: string;
+  password: string;
+  nickname: string;
+  id: number;
+}
+
+/** Sends a code, reads it from the mail, verifies it: the email may now sign up. */
+export async function verifyEmail(t: TestApp, email: string): Promise<void> {
+  const before = t.mail.mails.length;
+  const sent = await t.http.post('/api/auth/email/verification/send').send({ email });
+  if (sent.status !== 200) throw new Error(`send failed: ${sent.status} ${JSON.stringify(sent.body)}`);
+  const code = codeFrom(await t.mail.waitFor(email, before));
+  const verified = await t.http.post('/api/auth/email/verification/verify').send({ email, verificationCode: code });
+  if (verified.status !== 200) throw new Error(`verify failed: ${verified.status} ${JSON.stringify(verified.body)}`);
+}
+
+/** A complete, valid signup body for a fresh email and nickname. */
+export function signupBody(overrides: Record<string, unknown> = {}) {
+  return {
+    email: uniqueEmail(),
+    password: 'MyPassword123!',
+    name: '홍길동',
+    nickname: uniqueNickname(),
+    birthDate: '2000-01-01',
+    addressSido: '서울특별시',
+    addressGugun: '강남구',
+    ...overrides,
+  };
+}
+
+/** Verifies the email and signs up; returns what logging in needs. */
+export async function signUp(t: TestApp, overrides: Record<string, unknown> = {}): Promise<SignedUp> {
+  const body = signupBody(overrides);
+  await verifyEmail(t, body.email);
+  const res = await t.http.post('/api/auth/signup').send(body);
+  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { email: body.email, password: body.password, nickname: body.nickname, id: res.body.data.id as number };
+}
+
+export async function logIn(t: TestApp, email: string, password: string) {
+  const res = await t.http.post('/api/auth/login').send({ email, password });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.data as { accessToken: string; refreshToken: string; user: { id: number } };
+}
+
+/** Asserts the SPEC §1 error envelope and returns it. */
+export function expectError(res: request.Response, status: number, errorCode: string, message?: string) {
+  expect({
+    status: res.status,
+    errorCode: res.body.errorCode,
+    message: message === undefined ? undefined : res.body.message,
+  }).toEqual({
+    status,
+    errorCode,
+    message,
+  });
+  expect(res.body.code.code).toBe(status);
+  expect(res.body.traceId).toMatch(/^[0-9a-f]{32}$|^[A-Za-z0-9._-]{1,64}$/);
+  expect(res.body.timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+  expect(res.headers['x-trace-id']).toBe(res.body.traceId);
+  return res.body as { message: string; errors?: { field: string; message: string }[] };
+}
