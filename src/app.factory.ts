@@ -38,6 +38,12 @@ export async function createApp(): Promise<CreatedApp> {
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.use(traceMiddleware);
+  // Before anything that can refuse a request, so browsers can read every error.
+  app.enableCors({
+    origin: config.corsOrigins,
+    credentials: true,
+    exposedHeaders: ['Authorization', 'Refresh-Token', 'X-Trace-Id', 'Retry-After'],
+  });
   app.use(shutdown.middleware);
   app.use(accessLogMiddleware);
   const limiter = app.get(RateLimitMiddleware);
@@ -50,11 +56,6 @@ export async function createApp(): Promise<CreatedApp> {
     ) => limiter.use(req, res, next),
   );
   app.use(...jsonBodyParsing(config.bodyLimit));
-  app.enableCors({
-    origin: config.corsOrigins,
-    credentials: true,
-    exposedHeaders: ['Authorization', 'Refresh-Token', 'X-Trace-Id', 'Retry-After'],
-  });
   app.useGlobalPipes(createValidationPipe());
 
   const document = SwaggerModule.createDocument(

@@ -100,8 +100,7 @@ export class AuthService {
     if (!token) throw new AppException('TOKEN_MISSING', { status: 400 });
     const verified = this.jwt.verify(token, 'access');
     if (verified.status !== 'valid') throw new AppException('TOKEN_INVALID', { status: 400 });
-    if (await this.sessions.isRevoked(verified.claims.sid)) throw new AppException('TOKEN_REVOKED');
-    await this.sessions.revoke(verified.claims.sid, 'logout');
+    if (!(await this.sessions.revoke(verified.claims.sid, 'logout'))) throw new AppException('TOKEN_REVOKED');
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {

@@ -112,11 +112,12 @@ export class SessionService {
   /**
    * Revokes a session: every access and refresh token it issued is refused
    * from now on. Redis first, so the refusal is immediate even if the
-   * database write then fails.
+   * database write then fails. True when this call revoked it (PostgreSQL
+   * decides, so of two concurrent calls exactly one is first).
    */
-  async revoke(sessionId: string, reason: RevocationReason): Promise<void> {
+  async revoke(sessionId: string, reason: RevocationReason): Promise<boolean> {
     await this.store.set(revokedKey(sessionId), reason, this.auth.accessTtlMs);
-    await this.sessions.revokeSession(sessionId, new Date(this.clock.now()), reason);
+    return this.sessions.revokeSession(sessionId, new Date(this.clock.now()), reason);
   }
 
   /** One store round trip on the hot path; a reload from PostgreSQL only after Redis lost its data. */
