@@ -4,6 +4,8 @@ const base = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   testEnvironment: 'node',
+  // Booting the app (PGlite, migrations) takes seconds on a loaded 2-core machine.
+  testTimeout: 30_000,
   setupFilesAfterEnv: ['<rootDir>/test/support/preload-esm.ts'],
 };
 

@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { CurrentUser, type Principal } from '../common/decorators/current-user.decorator.js';
 import { Public } from '../common/decorators/public.decorator.js';
 import { AppException } from '../common/errors/app.exception.js';
+import { FIELD_MESSAGES as M } from '../common/errors/error-catalogue.js';
 import { ApiEnvelope, ApiErrors } from '../common/http/api-docs.decorators.js';
 import { type ApiResponse, created, success } from '../common/http/api-response.js';
 import { UserResponse } from '../users/user.mapper.js';
@@ -18,10 +19,30 @@ import { VerifyCodeDto } from './dto/verify-code.dto.js';
 import { EmailVerificationService } from './email-verification.service.js';
 
 const EMAIL_ERRORS = [
-  { code: 'VALIDATION_FAILED', message: '이메일은 필수입니다.', summary: 'email 없음' },
-  { code: 'VALIDATION_FAILED', message: '올바른 이메일 형식이 아닙니다.', summary: 'email 형식' },
-  { code: 'VALIDATION_FAILED', message: '이메일은 최대 100자까지 입력 가능합니다.', summary: 'email 길이' },
+  { code: 'VALIDATION_FAILED', message: M.emailRequired, summary: 'email 없음' },
+  { code: 'VALIDATION_FAILED', message: M.emailFormat, summary: 'email 형식' },
+  { code: 'VALIDATION_FAILED', message: M.emailLength, summary: 'email 길이' },
 ] as const;
+
+const SIGNUP_FIELD_ERRORS = (
+  [
+    ['password', '없음', M.passwordRequired],
+    ['password', '길이', M.passwordLength],
+    ['name', '없음', M.nameRequired],
+    ['name', '길이', M.nameLength],
+    ['nickname', '없음', M.nicknameRequired],
+    ['nickname', '길이', M.nicknameLength],
+    ['birthDate', '없음', M.birthDateRequired],
+    ['birthDate', '형식', M.birthDateFormat],
+    ['addressSido', '길이', M.sidoLength],
+    ['addressGugun', '길이', M.gugunLength],
+  ] as const
+).map(([field, what, message]) => ({
+  code: 'VALIDATION_FAILED' as const,
+  message,
+  field,
+  summary: `${field} ${what}`,
+}));
 
 @ApiTags('auth')
 @Controller('api/auth')
@@ -53,8 +74,8 @@ export class AuthController {
   @ApiEnvelope({ message: '인증이 완료되었습니다.' })
   @ApiErrors(
     ...EMAIL_ERRORS,
-    { code: 'VALIDATION_FAILED', message: '인증코드는 필수입니다.', summary: 'verificationCode 없음' },
-    { code: 'VALIDATION_FAILED', message: '인증코드는 6자리 숫자여야 합니다.', summary: 'verificationCode 형식' },
+    { code: 'VALIDATION_FAILED', message: M.codeRequired, summary: 'verificationCode 없음', field: 'verificationCode' },
+    { code: 'VALIDATION_FAILED', message: M.codeFormat, summary: 'verificationCode 형식', field: 'verificationCode' },
     'VERIFICATION_CODE_EXPIRED',
     'VERIFICATION_CODE_MISMATCH',
     'VERIFICATION_ATTEMPTS_EXCEEDED',
@@ -71,9 +92,7 @@ export class AuthController {
   @ApiEnvelope({ status: 201, message: '생성됨', data: UserResponse })
   @ApiErrors(
     ...EMAIL_ERRORS,
-    { code: 'VALIDATION_FAILED', message: '비밀번호는 8자 이상 128자 이하여야 합니다.', summary: 'password 길이' },
-    { code: 'VALIDATION_FAILED', message: '닉네임은 최대 10자까지 입력 가능합니다.', summary: 'nickname 길이' },
-    { code: 'VALIDATION_FAILED', message: '생년월일 형식이 올바르지 않습니다.', summary: 'birthDate 형식' },
+    ...SIGNUP_FIELD_ERRORS,
     'UNDER_AGE',
     'EMAIL_NOT_VERIFIED',
     'EMAIL_ALREADY_EXISTS',
@@ -90,7 +109,7 @@ export class AuthController {
   @ApiEnvelope({ message: '성공', data: LoginResponse })
   @ApiErrors(
     ...EMAIL_ERRORS,
-    { code: 'VALIDATION_FAILED', message: '비밀번호는 필수입니다.', summary: 'password 없음' },
+    { code: 'VALIDATION_FAILED', message: M.passwordRequired, summary: 'password 없음', field: 'password' },
     'INVALID_CREDENTIALS',
     'LOGIN_THROTTLED',
   )
@@ -119,7 +138,7 @@ export class AuthController {
   })
   @ApiEnvelope({ message: '성공', data: TokenPairResponse })
   @ApiErrors(
-    { code: 'VALIDATION_FAILED', message: 'Refresh Token은 필수입니다.' },
+    { code: 'VALIDATION_FAILED', message: M.refreshTokenRequired, field: 'refreshToken' },
     'REFRESH_TOKEN_INVALID',
     'REFRESH_TOKEN_REVOKED',
   )
@@ -138,7 +157,7 @@ export class AuthController {
   @ApiHeader({ name: 'Authorization', required: false, description: 'Bearer <만료되었을 수 있는 Access Token>' })
   @ApiEnvelope({ message: '성공', data: TokenPairResponse })
   @ApiErrors(
-    { code: 'VALIDATION_FAILED', message: 'Refresh Token은 필수입니다.' },
+    { code: 'VALIDATION_FAILED', message: M.refreshTokenRequired, field: 'Refresh-Token' },
     'EXPIRED_REFRESH_TOKEN',
     { code: 'REFRESH_TOKEN_INVALID', status: 401 },
     { code: 'REFRESH_TOKEN_REVOKED', status: 401 },

@@ -1,6 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { FIELD_MESSAGES as M } from '../../common/errors/error-catalogue.js';
-import { Field, emailRules, maxChars, required, type Rule } from '../../common/validation/field-rules.js';
+import {
+  Field,
+  emailRules,
+  maxChars,
+  noControlChars,
+  required,
+  type Rule,
+} from '../../common/validation/field-rules.js';
 import { NormalizeEmail, OptionalText, TrimNfc } from '../../common/validation/transforms.js';
 import { newPasswordRules } from './password.rules.js';
 
@@ -34,12 +41,12 @@ export class SignupDto {
 
   @ApiProperty({ example: '홍길동', maxLength: 10 })
   @TrimNfc()
-  @Field([required(M.nameRequired), maxChars(10, M.nameLength)])
+  @Field([required(M.nameRequired), noControlChars(M.textCharacters), maxChars(10, M.nameLength)])
   name: string;
 
   @ApiProperty({ example: '길동이', maxLength: 10 })
   @TrimNfc()
-  @Field([required(M.nicknameRequired), maxChars(10, M.nicknameLength)])
+  @Field([required(M.nicknameRequired), noControlChars(M.textCharacters), maxChars(10, M.nicknameLength)])
   nickname: string;
 
   @ApiProperty({ example: '2000-01-01', format: 'date' })
@@ -48,11 +55,11 @@ export class SignupDto {
 
   @ApiPropertyOptional({ example: '서울특별시', maxLength: 50, nullable: true, type: String })
   @OptionalText()
-  @Field([maxChars(50, M.sidoLength)], { optional: true })
+  @Field([noControlChars(M.textCharacters), maxChars(50, M.sidoLength)], { optional: true })
   addressSido: string | null;
 
   @ApiPropertyOptional({ example: '강남구', maxLength: 50, nullable: true, type: String })
   @OptionalText()
-  @Field([maxChars(50, M.gugunLength)], { optional: true })
+  @Field([noControlChars(M.textCharacters), maxChars(50, M.gugunLength)], { optional: true })
   addressGugun: string | null;
 }

@@ -95,6 +95,8 @@ export const FIELD_MESSAGES = {
   birthDateFormat: '생년월일 형식이 올바르지 않습니다.',
   sidoLength: '시/도는 최대 50자까지 입력 가능합니다.',
   gugunLength: '구/군은 최대 50자까지 입력 가능합니다.',
+  /** Control characters in a text field (PostgreSQL cannot store U+0000): the SPEC names no field message for it. */
+  textCharacters: ERRORS.VALIDATION_FAILED.message,
   refreshTokenRequired: 'Refresh Token은 필수입니다.',
   kakaoAccessTokenRequired: '카카오 액세스 토큰이 필요합니다.',
   oauthCodeRequired: '인증 코드가 필요합니다.',

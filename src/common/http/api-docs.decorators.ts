@@ -5,8 +5,12 @@ import { ERRORS, type ErrorCode, STATUS_MESSAGES } from '../errors/error-catalog
 const EXAMPLE_TRACE_ID = 'e1e4456f40d648c7a24fc7d5cd85e4af';
 const EXAMPLE_TIMESTAMP = '2025-11-14T15:45:00';
 
-/** An error of the catalogue, optionally with another status or message (e.g. logout's 400s). */
-export type DocumentedError = ErrorCode | { code: ErrorCode; status?: number; message?: string; summary?: string };
+/**
+ * An error of the catalogue, optionally with another status or message (e.g.
+ * logout's 400s); `field` names the failing field of a VALIDATION_FAILED example.
+ */
+export type DocumentedError =
+  ErrorCode | { code: ErrorCode; status?: number; message?: string; summary?: string; field?: string };
 
 /**
  * Documents an endpoint's error responses with Korean examples built from
@@ -28,7 +32,7 @@ export function ApiErrors(...errors: DocumentedError[]) {
         traceId: EXAMPLE_TRACE_ID,
         timestamp: EXAMPLE_TIMESTAMP,
         errorCode: spec.code,
-        ...(spec.code === 'VALIDATION_FAILED' ? { errors: [{ field: 'email', message }] } : {}),
+        ...(spec.code === 'VALIDATION_FAILED' ? { errors: [{ field: spec.field ?? 'email', message }] } : {}),
       },
     };
     byStatus.set(status, examples);

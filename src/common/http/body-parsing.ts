@@ -28,7 +28,8 @@ function isJson(req: Request): boolean {
  * is read as an empty object, so validation names the missing fields.
  */
 export function jsonBodyParsing(limit: string): RequestHandler[] {
-  const parse = express.json({ limit, strict: true, reviver, type: () => true });
+  // Not strict: a bare string, number or null is valid JSON too, and is read as {} below like an array.
+  const parse = express.json({ limit, strict: false, reviver, type: () => true });
   const guard = (req: Request, _res: Response, next: NextFunction) => {
     if (!hasBody(req)) {
       req.body = {};

@@ -28,6 +28,11 @@ export const maxChars = (max: number, message: string): Rule => ({
   check: (v) => typeof v === 'string' && charLength(v) <= max,
   message,
 });
+/** Single-line text: no control characters. Other types pass here and fail the field's next check. */
+export const noControlChars = (message: string): Rule => ({
+  check: (v) => typeof v !== 'string' || !/\p{Cc}/u.test(v),
+  message,
+});
 export const charRange = (min: number, max: number, message: string): Rule => ({
   check: (v) => typeof v === 'string' && charLength(v) >= min && charLength(v) <= max,
   message,
