@@ -135,3 +135,31 @@ describe('JwtCodec', () => {
     expect(codec.decode(other.encode(claims), NOW_MS)).toEqual({ status: 'invalid' });
   });
 });
+
+describe('claim shapes', () => {
+  const secret = 'k'.repeat(48);
+  const codec = new JwtCodec(secret);
+  const now = 1_800_000_000_000;
+  const iat = now / 1000;
+  const good = {
+    sub: '42',
+    sid: '7d3f9a52-3f0e-4a8e-9d55-0d6f1f2b8c11',
+    jti: 'f0b4c2de-1a2b-4c3d-8e9f-a1b2c3d4e5f6',
+    typ: 'access' as const,
+    iat,
+    exp: iat + 3600,
+  };
+
+  it('accepts the shapes it issues', () => {
+    expect(codec.decode(codec.encode(good), now).status).toBe('valid');
+  });
+
+  it.each([
+    ['a non-numeric sub', { sub: 'admin' }],
+    ['a sub with leading zero', { sub: '042' }],
+    ['a non-UUID sid', { sid: 'session-1' }],
+    ['a non-UUID jti', { jti: "1' OR '1'='1" }],
+  ])('refuses a validly signed token with %s', (_label, change) => {
+    expect(codec.decode(codec.encode({ ...good, ...change }), now)).toEqual({ status: 'invalid' });
+  });
+});

@@ -21,11 +21,18 @@ export type DecodeResult =
 const REQUIRED_CLAIMS = ['sub', 'sid', 'jti', 'typ', 'iat', 'exp'];
 const VERIFY_CACHE_ENTRIES = 10_000;
 
+const USER_ID = /^[1-9][0-9]{0,17}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Shapes as we issue them, so a claim never reaches a query it cannot be (e.g. a non-UUID jti). */
 function hasClaimShapes(payload: Record<string, unknown>): payload is Record<string, unknown> & TokenClaims {
   return (
     typeof payload.sub === 'string' &&
+    USER_ID.test(payload.sub) &&
     typeof payload.sid === 'string' &&
+    UUID.test(payload.sid) &&
     typeof payload.jti === 'string' &&
+    UUID.test(payload.jti) &&
     (payload.typ === 'access' || payload.typ === 'refresh') &&
     typeof payload.iat === 'number' &&
     typeof payload.exp === 'number'
