@@ -9,9 +9,11 @@ import { TimeModule } from './common/time/time.module.js';
 import { appConfig } from './config/app.config.js';
 import { authConfig } from './config/auth.config.js';
 import { infraConfig } from './config/infra.config.js';
+import { oauthConfig } from './config/oauth.config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MailModule } from './mail/mail.module.js';
+import { OAuthModule } from './oauth/oauth.module.js';
 import { TokenModule } from './token/token.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -22,7 +24,7 @@ import { UsersModule } from './users/users.module.js';
       isGlobal: true,
       ignoreEnvFile: true,
       cache: true,
-      load: [appConfig, authConfig, infraConfig],
+      load: [appConfig, authConfig, infraConfig, oauthConfig],
     }),
     TimeModule,
     DatabaseModule,
@@ -31,6 +33,7 @@ import { UsersModule } from './users/users.module.js';
     UsersModule,
     TokenModule,
     AuthModule,
+    OAuthModule,
     HealthModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, RateLimitMiddleware],

@@ -1,0 +1,110 @@
+import { Controller, Get, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Public } from '../common/decorators/public.decorator.js';
+import { AppException } from '../common/errors/app.exception.js';
+import { ApiErrors } from '../common/http/api-docs.decorators.js';
+import { OAuthGuard, OAuthRoute } from './guards/oauth.guard.js';
+import { OAuthFailure } from './oauth-failure.js';
+import { OAuthFailureFilter } from './oauth-failure.filter.js';
+import { OAuthHandoffService, sendRedirect } from './oauth-handoff.service.js';
+import { SOCIAL_PROVIDERS } from './oauth.providers.js';
+import { SocialAccountService } from './social-account.service.js';
+
+const PROVIDER_PARAM = { name: 'provider', enum: SOCIAL_PROVIDERS, description: '소셜 로그인 제공자' };
+const REDIRECT_QUERY = {
+  name: 'redirect_uri',
+  required: false,
+  description: '로그인 후 돌아갈 프론트엔드 주소. OAUTH2_ALLOWED_REDIRECT_URIS 중 하나와 정확히 같아야 합니다.',
+};
+
+/**
+ * The redirect flow of SPEC §3 (Spring Security's paths, plus seed 004's
+ * Kakao aliases). The guard talks to the provider; the callback turns the
+ * profile into an account and hands the login to the frontend.
+ */
+@ApiTags('social')
+@Controller()
+@UseFilters(OAuthFailureFilter)
+export class OAuthController {
+  constructor(
+    private readonly accounts: SocialAccountService,
+    private readonly handoff: OAuthHandoffService,
+  ) {}
+
+  @Public()
+  @Get('oauth2/authorization/:provider')
+  @OAuthRoute('start')
+  @UseGuards(OAuthGuard)
+  @ApiOperation({
+    summary: '소셜 로그인 시작',
+    description: '제공자의 로그인 페이지로 302 리다이렉트합니다 (state 10분 1회용, 쿠키로 브라우저에 묶임, PKCE S256).',
+  })
+  @ApiParam(PROVIDER_PARAM)
+  @ApiQuery(REDIRECT_QUERY)
+  @ApiResponse({ status: 302, description: '제공자의 로그인 페이지로 이동' })
+  @ApiErrors('REDIRECT_URI_NOT_ALLOWED', 'UNSUPPORTED_PROVIDER', 'PROVIDER_NOT_CONFIGURED')
+  start(): void {
+    // The guard has answered with the redirect to the provider.
+  }
+
+  @Public()
+  @Get('api/auth/kakao')
+  @OAuthRoute('start', 'kakao')
+  @UseGuards(OAuthGuard)
+  @ApiOperation({ summary: '카카오 로그인 시작 (= /oauth2/authorization/kakao)' })
+  @ApiQuery(REDIRECT_QUERY)
+  @ApiResponse({ status: 302, description: '카카오 로그인 페이지로 이동' })
+  @ApiErrors('REDIRECT_URI_NOT_ALLOWED', 'PROVIDER_NOT_CONFIGURED')
+  kakaoStart(): void {
+    // The guard has answered with the redirect to Kakao.
+  }
+
+  @Public()
+  @Get('login/oauth2/code/:provider')
+  @OAuthRoute('callback')
+  @UseGuards(OAuthGuard)
+  @ApiOperation({
+    summary: '소셜 로그인 콜백',
+    description:
+      '제공자가 돌려보낸 인가 코드를 서버에서 교환하고, 프론트엔드(OAUTH2_REDIRECT_URI)로 302 리다이렉트합니다: ' +
+      '성공 시 ?accessToken=…&refreshToken=… (또는 #…, ?code=…), 실패 시 ' +
+      '?error=<errorCode>&message=<메시지>&traceId=…[&providerError=KOE…].',
+  })
+  @ApiParam(PROVIDER_PARAM)
+  @ApiResponse({ status: 302, description: '프론트엔드로 이동 (성공 또는 실패)' })
+  @ApiErrors('UNSUPPORTED_PROVIDER', 'PROVIDER_NOT_CONFIGURED')
+  async callback(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.finish(req, res);
+  }
+
+  @Public()
+  @Get('api/auth/kakao/callback')
+  @OAuthRoute('callback', 'kakao')
+  @UseGuards(OAuthGuard)
+  @ApiOperation({ summary: '카카오 로그인 콜백 (= /login/oauth2/code/kakao)' })
+  @ApiResponse({ status: 302, description: '프론트엔드로 이동 (성공 또는 실패)' })
+  @ApiErrors('PROVIDER_NOT_CONFIGURED')
+  async kakaoCallback(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.finish(req, res);
+  }
+
+  private async finish(req: Request, res: Response): Promise<void> {
+    const profile = req.socialProfile;
+    if (!profile) throw new Error('OAuth callback reached without a profile');
+    const target = req.oauthState?.redirectUri;
+    let userId: number;
+    try {
+      userId = Number((await this.accounts.signIn(profile)).id);
+    } catch (error) {
+      if (
+        error instanceof AppException &&
+        (error.errorCode === 'EMAIL_REQUIRED' || error.errorCode === 'EMAIL_REGISTERED_WITH_LOCAL')
+      ) {
+        throw new OAuthFailure(error.errorCode, undefined, target);
+      }
+      throw error;
+    }
+    sendRedirect(res, await this.handoff.successLocation(userId, target));
+  }
+}

@@ -1,0 +1,195 @@
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import {
+  authorize,
+  callback,
+  callbackUrl,
+  captureLogs,
+  clientId,
+  clientSecret,
+  closeEmulators,
+  emulatorEnv,
+  type Emulators,
+  expectFailure,
+  KAKAO_ALIAS_CALLBACK,
+  KAKAO_APP_ID,
+  landing,
+  login,
+  PROVIDERS,
+  providerUser,
+  start,
+  startEmulators,
+  userRows,
+  usersCount,
+  BOOT_TIMEOUT_MS,
+} from './oauth-test-kit.js';
+
+/**
+ * Seed 000: why Kakao's code-for-token exchange fails, each reached through
+ * its real cause, answered KAKAO_AUTH_FAILED with the KOE code and logged
+ * with what the operator needs to fix it.
+ */
+describe('diagnosing failed exchanges', () => {
+  let emulators: Emulators;
+  let t: TestApp;
+  let logs: ReturnType<typeof captureLogs>;
+
+  beforeAll(async () => {
+    emulators = await startEmulators();
+    logs = captureLogs();
+    t = await startTestApp(emulatorEnv(emulators));
+  }, BOOT_TIMEOUT_MS);
+  afterAll(async () => {
+    logs?.restore();
+    await t?.close();
+    await closeEmulators(emulators);
+  }, BOOT_TIMEOUT_MS);
+
+  const exchangeFailures = () => logs.lines.filter((line) => String(line.msg).includes('login failed at the provider'));
+
+  it('logs at start, per configured provider, the exact callback URL to register', () => {
+    for (const provider of PROVIDERS) {
+      expect(logs.lines).toContainEqual(
+        expect.objectContaining({
+          provider,
+          callback_url: callbackUrl(provider),
+          client_id: `${provider.slice(0, 4)}***`,
+        }),
+      );
+    }
+  });
+
+  it('KOE303: the redirect_uri sent for the token differs from the one used at authorization', async () => {
+    const user = providerUser();
+    emulators.kakao.addUser(user);
+    const started = await start(t, '/oauth2/authorization/kakao');
+    expect(started.authorizeUrl.searchParams.get('redirect_uri')).toBe(callbackUrl('kakao'));
+    // The code is issued for the alias callback (registered too), the service exchanges it with its own.
+    const back = await authorize(started.authorizeUrl, {
+      user: user.id,
+      rewrite: (url) => url.searchParams.set('redirect_uri', KAKAO_ALIAS_CALLBACK),
+    });
+    expect(back.pathname).toBe('/api/auth/kakao/callback');
+    const before = exchangeFailures().length;
+
+    const landed = landing(await callback(t, back, started.cookie));
+
+    expectFailure(landed, 'KAKAO_AUTH_FAILED', 'KOE303');
+    expect(exchangeFailures().slice(before)).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        provider: 'kakao',
+        stage: 'token',
+        error: 'invalid_grant',
+        error_description: 'Redirect URI mismatch.',
+        error_code: 'KOE303',
+        redirect_uri: callbackUrl('kakao'),
+        client_id: 'kaka***',
+        hint: expect.stringContaining('character for character'),
+      }),
+    ]);
+    expect(JSON.stringify(exchangeFailures())).not.toContain(clientId('kakao'));
+    expect(await userRows(t, 'provider_user_id = $1', [user.id])).toEqual([]);
+  });
+
+  it('KOE320: a code that was already used (its callback replayed under a fresh state)', async () => {
+    const user = providerUser();
+    emulators.kakao.addUser(user);
+    const first = await start(t, '/oauth2/authorization/kakao');
+    const back = await authorize(first.authorizeUrl, { user: user.id });
+    expect(landing(await callback(t, back, first.cookie)).searchParams.get('accessToken')).toBeTruthy();
+    const count = await usersCount(t);
+
+    const second = await start(t, '/oauth2/authorization/kakao');
+    const replay = new URL(back);
+    replay.searchParams.set('state', second.state);
+    const before = exchangeFailures().length;
+    const landed = landing(await callback(t, replay, second.cookie));
+
+    expectFailure(landed, 'KAKAO_AUTH_FAILED', 'KOE320');
+    expect(exchangeFailures().slice(before)).toEqual([
+      expect.objectContaining({ error_code: 'KOE320', hint: expect.stringContaining('already used or has expired') }),
+    ]);
+    expect(await usersCount(t)).toBe(count);
+  });
+
+  it('KOE010: a wrong client secret', async () => {
+    const user = providerUser();
+    emulators.kakao.addUser(user);
+    const registered = {
+      clientId: clientId('kakao'),
+      redirectUris: [callbackUrl('kakao'), KAKAO_ALIAS_CALLBACK],
+      appId: KAKAO_APP_ID,
+    };
+    emulators.kakao.registerClient({ ...registered, clientSecret: 'the-secret-was-rotated' });
+    try {
+      const before = exchangeFailures().length;
+      const landed = await login(t, 'kakao', user.id);
+      expectFailure(landed, 'KAKAO_AUTH_FAILED', 'KOE010');
+      expect(exchangeFailures().slice(before)).toEqual([
+        expect.objectContaining({
+          error: 'invalid_client',
+          error_code: 'KOE010',
+          hint: expect.stringContaining('client secret is missing or wrong'),
+        }),
+      ]);
+      expect(JSON.stringify(exchangeFailures())).not.toContain(clientSecret('kakao'));
+    } finally {
+      emulators.kakao.registerClient({ ...registered, clientSecret: clientSecret('kakao') });
+    }
+    expect(await userRows(t, 'provider_user_id = $1', [user.id])).toEqual([]);
+  });
+
+  it('KOE101: a client id Kakao does not know (not the REST API key)', async () => {
+    const user = providerUser();
+    emulators.kakao.addUser(user);
+    const started = await start(t, '/oauth2/authorization/kakao');
+    const back = await authorize(started.authorizeUrl, { user: user.id });
+    const client = emulators.kakao.clients.get(clientId('kakao'));
+    emulators.kakao.clients.delete(clientId('kakao'));
+    try {
+      const landed = landing(await callback(t, back, started.cookie));
+      expectFailure(landed, 'KAKAO_AUTH_FAILED', 'KOE101');
+      expect(exchangeFailures().at(-1)).toMatchObject({
+        error_code: 'KOE101',
+        hint: expect.stringContaining('REST API'),
+      });
+    } finally {
+      if (client) emulators.kakao.clients.set(clientId('kakao'), client);
+    }
+  });
+
+  it.each([
+    ['google', 'GOOGLE_AUTH_FAILED', 'invalid_grant'],
+    ['github', 'GITHUB_AUTH_FAILED', 'bad_verification_code'],
+    ['naver', 'NAVER_AUTH_FAILED', 'invalid_request'],
+  ] as const)(
+    '%s: a used code → %s with providerError %s (GitHub and Naver say so with HTTP 200)',
+    async (provider, code, said) => {
+      const user = providerUser();
+      emulators[provider].addUser(user);
+      const first = await start(t, `/oauth2/authorization/${provider}`);
+      const back = await authorize(first.authorizeUrl, { user: user.id });
+      landing(await callback(t, back, first.cookie));
+      const second = await start(t, `/oauth2/authorization/${provider}`);
+      const replay = new URL(back);
+      replay.searchParams.set('state', second.state);
+
+      expectFailure(landing(await callback(t, replay, second.cookie)), code, said);
+      expect(exchangeFailures().at(-1)).toMatchObject({ provider, stage: 'token', error: said });
+    },
+  );
+
+  it('provider down: logged without a provider error, answered KAKAO_AUTH_FAILED without providerError', async () => {
+    const user = providerUser();
+    emulators.kakao.addUser(user);
+    const started = await start(t, '/oauth2/authorization/kakao');
+    const back = await authorize(started.authorizeUrl, { user: user.id });
+    emulators.kakao.setDown(true);
+    try {
+      expectFailure(landing(await callback(t, back, started.cookie)), 'KAKAO_AUTH_FAILED');
+    } finally {
+      emulators.kakao.setDown(false);
+    }
+    expect(exchangeFailures().at(-1)).toMatchObject({ provider: 'kakao', stage: 'token', status: 503 });
+  });
+});
