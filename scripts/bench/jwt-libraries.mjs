@@ -3,10 +3,11 @@
 import { createSigner, createVerifier } from 'fast-jwt';
 import { jwtVerify } from 'jose';
 import jsonwebtoken from 'jsonwebtoken';
+import { Buffer } from 'node:buffer';
 import { randomBytes, randomUUID } from 'node:crypto';
 
 const secret = randomBytes(48).toString('base64url');
-const key = new TextEncoder().encode(secret);
+const key = Buffer.from(secret);
 const now = Math.floor(Date.now() / 1000);
 const claims = { sub: '12345', sid: randomUUID(), jti: randomUUID(), typ: 'access', iat: now, exp: now + 3600 };
 const token = createSigner({ key: secret, algorithm: 'HS256' })(claims);
