@@ -4,14 +4,16 @@ import type { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module.js';
+import { RevocationPrefetchMiddleware } from './auth/guards/revocation-prefetch.middleware.js';
 import { accessLogMiddleware } from './common/http/access-log.middleware.js';
 import { ErrorResponseDoc } from './common/http/api-response.js';
 import { jsonBodyParsing } from './common/http/body-parsing.js';
 import { GracefulShutdown } from './common/http/graceful-shutdown.js';
 import { RateLimitMiddleware } from './common/http/rate-limit.middleware.js';
 import { traceMiddleware } from './common/http/trace.middleware.js';
-import { createRootLogger, PinoNestLogger } from './common/logging/logger.js';
+import { createAccessLogger, createRootLogger, PinoNestLogger } from './common/logging/logger.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { appConfig } from './config/app.config.js';
 import { SessionService } from './token/session.service.js';
@@ -26,7 +28,8 @@ export interface CreatedApp {
  * tests and by the benchmark, so all three exercise the same stack.
  */
 export async function createApp(): Promise<CreatedApp> {
-  const logger = new PinoNestLogger(createRootLogger(process.env.LOG_LEVEL ?? 'info'));
+  const rootLogger = createRootLogger(process.env.LOG_LEVEL ?? 'info');
+  const logger = new PinoNestLogger(rootLogger);
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bodyParser: false,
     logger,
@@ -37,6 +40,8 @@ export async function createApp(): Promise<CreatedApp> {
 
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  // Every answer is per caller and not cacheable: hashing each body for an ETag buys nothing.
+  app.set('etag', false);
   app.use(traceMiddleware);
   // Before anything that can refuse a request, so browsers can read every error.
   app.enableCors({
@@ -45,7 +50,10 @@ export async function createApp(): Promise<CreatedApp> {
     exposedHeaders: ['Authorization', 'Refresh-Token', 'X-Trace-Id', 'Retry-After'],
   });
   app.use(shutdown.middleware);
-  app.use(accessLogMiddleware);
+  app.use(accessLogMiddleware(createAccessLogger(rootLogger)));
+  // Before the limiter, so its revocation lookup and the limiter's counter leave in one Redis write.
+  const prefetch = app.get(RevocationPrefetchMiddleware);
+  app.use((req: Request, res: Response, next: NextFunction) => prefetch.use(req, res, next));
   const limiter = app.get(RateLimitMiddleware);
   app.use(
     '/api/auth',

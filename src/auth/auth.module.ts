@@ -12,6 +12,7 @@ import { AuthService } from './auth.service.js';
 import { passwordPolicy } from './dto/password.rules.js';
 import { EmailVerificationService } from './email-verification.service.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
+import { RevocationPrefetchMiddleware } from './guards/revocation-prefetch.middleware.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 import { PasswordService } from './password.service.js';
 
@@ -24,8 +25,9 @@ import { PasswordService } from './password.service.js';
     PasswordService,
     LoginThrottleService,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
+    RevocationPrefetchMiddleware,
   ],
-  exports: [AuthService],
+  exports: [AuthService, RevocationPrefetchMiddleware],
 })
 export class AuthModule implements OnModuleInit {
   constructor(@Inject(authConfig.KEY) private readonly auth: ConfigType<typeof authConfig>) {}

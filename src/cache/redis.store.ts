@@ -1,12 +1,28 @@
 import type { RedisClientType } from '@redis/client';
+import { createHash } from 'node:crypto';
 import { DependencyUnavailableError } from '../common/errors/app.exception.js';
 import { type Counter, KeyValueStore } from './key-value.store.js';
 
-const DELETE_IF_EQUALS = `
+interface Script {
+  source: string;
+  sha: string;
+}
+
+function script(source: string): Script {
+  return { source, sha: createHash('sha1').update(source).digest('hex') };
+}
+
+const DELETE_IF_EQUALS = script(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
-return 0`;
+return 0`);
+
+/** INCR, start the window if the key has none, and report the window left: one command on every rate-limited request. */
+const INCREMENT = script(`
+local count = redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[1], 'NX')
+return {count, redis.call('PTTL', KEYS[1])}`);
 
 /**
  * The store on Redis. Commands are sent with the offline queue disabled, so
@@ -23,6 +39,16 @@ export class RedisStore extends KeyValueStore {
 
   private key(key: string): string {
     return this.prefix + key;
+  }
+
+  /** EVALSHA, falling back to EVAL once when Redis does not know the script yet (e.g. after a restart). */
+  private async evalScript(source: Script, keys: string[], args: string[]): Promise<unknown> {
+    try {
+      return await this.client.evalSha(source.sha, { keys, arguments: args });
+    } catch (error) {
+      if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
+      return this.client.eval(source.source, { keys, arguments: args });
+    }
   }
 
   private async run<T>(operation: () => Promise<T>): Promise<T> {
@@ -62,17 +88,13 @@ export class RedisStore extends KeyValueStore {
   }
 
   async deleteIfEquals(key: string, value: string): Promise<boolean> {
-    const reply = await this.run(() =>
-      this.client.eval(DELETE_IF_EQUALS, { keys: [this.key(key)], arguments: [value] }),
-    );
+    const reply = await this.run(() => this.evalScript(DELETE_IF_EQUALS, [this.key(key)], [value]));
     return reply === 1;
   }
 
   async increment(key: string, windowMs: number): Promise<Counter> {
-    const full = this.key(key);
-    const [count, , ttlMs] = await this.run(() =>
-      this.client.multi().incr(full).pExpire(full, windowMs, 'NX').pTTL(full).exec(),
-    );
+    const reply = await this.run(() => this.evalScript(INCREMENT, [this.key(key)], [String(windowMs)]));
+    const [count, ttlMs] = reply as [number, number];
     return { count: Number(count), ttlMs: Math.max(0, Number(ttlMs)) };
   }
 

@@ -1,4 +1,3 @@
-import { PGlite } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
@@ -51,6 +50,8 @@ export async function buildDataSourceOptions(
   }
   const dataDir = embeddedDataDir(infra);
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  // Loaded only here: a service on real PostgreSQL never pays for it (~8 MB of resident memory).
+  const { PGlite } = await import('@electric-sql/pglite');
   const pglite = await PGlite.create(dataDir);
   return {
     ...common,

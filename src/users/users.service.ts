@@ -6,6 +6,8 @@ import { type NewUser, UsersRepository } from './users.repository.js';
 
 const profileKey = (id: number) => `user:${id}`;
 
+class UserNotFoundError extends Error {}
+
 /**
  * Accounts. Profiles read on every authenticated request (`/me`) are served
  * through cache-manager: a short in-process tier in front of Redis.
@@ -17,14 +19,23 @@ export class UsersService {
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
   ) {}
 
+  /**
+   * Read through both tiers with `wrap`: a hit in Redis is copied into this
+   * process's memory (a plain `get` would leave it there and pay a Redis round
+   * trip on every later request), and concurrent misses share one query.
+   */
   async getProfile(id: number): Promise<UserResponse | null> {
-    const cached = await this.cache.get<UserResponse>(profileKey(id));
-    if (cached) return cached;
-    const user = await this.users.findById(id);
-    if (!user) return null;
-    const profile = mapUser(user);
-    await this.cache.set(profileKey(id), profile);
-    return profile;
+    try {
+      return await this.cache.wrap(profileKey(id), async () => {
+        const user = await this.users.findById(id);
+        // Thrown, not returned, so that no entry is cached for an id without a user.
+        if (!user) throw new UserNotFoundError();
+        return mapUser(user);
+      });
+    } catch (error) {
+      if (error instanceof UserNotFoundError) return null;
+      throw error;
+    }
   }
 
   findLocalByEmail(email: string): Promise<UserEntity | null> {

@@ -6,10 +6,12 @@ import { AppException } from '../../common/errors/app.exception.js';
 import { JwtTokenService } from '../../token/jwt-token.service.js';
 import { SessionService } from '../../token/session.service.js';
 import { bearerToken } from '../../common/http/bearer.js';
+import { revokedFor } from './revocation-prefetch.middleware.js';
 
 /**
  * Global guard: every route needs a valid, unrevoked access token unless it
- * says @Public(). Costs one HMAC check (cached) and one store round trip.
+ * says @Public(). Costs one HMAC check (cached) and one store round trip,
+ * started on the request's arrival (RevocationPrefetchMiddleware).
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
@@ -30,7 +32,7 @@ export class JwtAuthGuard implements CanActivate {
     if (verified.status === 'invalid') throw new AppException('TOKEN_INVALID');
     if (verified.status === 'expired') throw new AppException('TOKEN_EXPIRED');
     const { claims } = verified;
-    if (await this.sessions.isRevoked(claims.sid)) throw new AppException('TOKEN_REVOKED');
+    if (await revokedFor(request, claims.sid, this.sessions)) throw new AppException('TOKEN_REVOKED');
     request.principal = { userId: Number(claims.sub), sessionId: claims.sid, tokenId: claims.jti };
     return true;
   }

@@ -1,20 +1,26 @@
-import { Logger } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
 
-const logger = new Logger('HTTP');
-
-/** One line per request: method, path (never the query, which may hold codes), status, duration. */
-export function accessLogMiddleware(req: Request, res: Response, next: NextFunction): void {
-  const started = process.hrtime.bigint();
-  res.once('finish', () => {
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    logger.log({
-      msg: 'request',
-      method: req.method,
-      path: req.path,
-      status: res.statusCode,
-      ms: Math.round(ms * 10) / 10,
+/**
+ * One line per request: method, path (never the query, which may hold codes),
+ * status, duration. Written straight to pino: this runs on every request, and
+ * the Nest logger wrapper and redaction (nothing here needs redacting) cost
+ * several percent of a cheap request.
+ */
+export function accessLogMiddleware(logger: Logger): (req: Request, res: Response, next: NextFunction) => void {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      if (!logger.isLevelEnabled('info')) return;
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.info({
+        msg: 'request',
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        ms: Math.round(ms * 10) / 10,
+      });
     });
-  });
-  next();
+    next();
+  };
 }
