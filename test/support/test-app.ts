@@ -60,13 +60,39 @@ async function createDatabase(url: string): Promise<{ url: string; drop: () => P
   };
 }
 
+export interface StartTestAppOptions {
+  /**
+   * Another instance of the service on the same data: this app uses `join`'s
+   * DATABASE_URL, REDIS_URL, REDIS_PREFIX and JWT_SECRET (real parts only; the
+   * embedded database belongs to one process). Its close() leaves the database
+   * to `join`'s.
+   */
+  join?: TestApp;
+  /**
+   * Rewrites the URLs the app connects to, after the test database exists
+   * (e.g. through a TcpProxy). `t.env` holds the rewritten ones.
+   */
+  via?: { database?: (url: string) => string; redis?: (url: string) => string };
+}
+
+const JOINED_ENV = ['DATABASE_URL', 'REDIS_URL', 'REDIS_PREFIX', 'JWT_SECRET'];
+
 /**
  * Boots the real application (the same factory main.ts uses) on a fresh
  * database, with a loopback SMTP server receiving its mail.
  */
-export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  overrides: Record<string, string> = {},
+  options: StartTestAppOptions = {},
+): Promise<TestApp> {
+  if (options.join && !options.join.env.DATABASE_URL) {
+    throw new Error('startTestApp({ join }) needs real PostgreSQL and Redis (E2E_USE_REAL_SERVICES=1)');
+  }
   const mail = await new SmtpSink().start();
-  const database = realDatabaseUrl ? await createDatabase(realDatabaseUrl) : undefined;
+  const database = realDatabaseUrl && !options.join ? await createDatabase(realDatabaseUrl) : undefined;
+  const joined = options.join
+    ? Object.fromEntries(JOINED_ENV.filter((key) => options.join!.env[key]).map((key) => [key, options.join!.env[key]]))
+    : {};
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -76,8 +102,11 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     BCRYPT_COST: '4',
     ...(database ? { DATABASE_URL: database.url } : { PGLITE_DATA_DIR: 'memory://' }),
     ...(realRedisUrl ? { REDIS_URL: realRedisUrl, REDIS_PREFIX: `test:${suffix()}:` } : {}),
+    ...joined,
     ...overrides,
   };
+  if (options.via?.database && env.DATABASE_URL) env.DATABASE_URL = options.via.database(env.DATABASE_URL);
+  if (options.via?.redis && env.REDIS_URL) env.REDIS_URL = options.via.redis(env.REDIS_URL);
   const saved = { ...process.env };
   for (const key of ['DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'PGLITE_DATA_DIR']) delete process.env[key];
   Object.assign(process.env, env);

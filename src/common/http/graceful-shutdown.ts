@@ -42,7 +42,13 @@ export class GracefulShutdown {
       process.exit(1);
     }, timeoutMs);
     force.unref();
+    // A request a client has already sent may not be ours yet. Node accepts one connection per turn
+    // of the event loop, so on a busy loop connections wait in the kernel's accept queue, and closing
+    // the listener resets them; and server.close() drops accepted connections whose request is still
+    // unread. So keep accepting until a few turns bring no new connection (bounded), then close.
     const server = app.getHttpServer() as Server;
+    const accepted = await drainAcceptQueue(server, Math.min(timeoutMs / 2, MAX_ACCEPT_DRAIN_MS));
+    this.logger.log({ msg: 'listener closing', acceptedWhileDraining: accepted, inFlight: this.inFlight });
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     if (this.inFlight > 0) await new Promise<void>((resolve) => (this.idle = resolve));
@@ -53,4 +59,29 @@ export class GracefulShutdown {
     clearTimeout(force);
     process.exit(0);
   }
+}
+
+const MAX_ACCEPT_DRAIN_MS = 5_000;
+const QUIET_TURNS = 3;
+
+/**
+ * Turns the event loop until QUIET_TURNS turns in a row accepted no
+ * connection (the accept queue is empty and the last requests are read), or
+ * `maxMs` passed; returns how many connections were accepted meanwhile.
+ */
+async function drainAcceptQueue(server: Server, maxMs: number): Promise<number> {
+  let accepted = 0;
+  const onConnection = () => accepted++;
+  server.on('connection', onConnection);
+  const deadline = Date.now() + maxMs;
+  try {
+    for (let quiet = 0; quiet < QUIET_TURNS && Date.now() < deadline;) {
+      const before = accepted;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      quiet = accepted === before ? quiet + 1 : 0;
+    }
+  } finally {
+    server.off('connection', onConnection);
+  }
+  return accepted;
 }

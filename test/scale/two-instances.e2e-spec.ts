@@ -1,0 +1,131 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { codeFrom } from '../support/smtp-sink.js';
+import {
+  logIn,
+  signUp,
+  startTestApp,
+  type TestApp,
+  uniqueEmail,
+  uniqueNickname,
+  useRealServices,
+} from '../support/test-app.js';
+
+/**
+ * Two instances of the service (two ports on loopback) on one PostgreSQL and
+ * one Redis, as behind a load balancer: every guarantee holds across them.
+ */
+const describeReal = useRealServices ? describe : describe.skip;
+if (!useRealServices) {
+  // Visible in the run's output, so a skipped suite is never mistaken for a passing one.
+  console.info(
+    'two-instances: skipped on the embedded parts (PGlite and the in-process store belong to one process, so two ' +
+      'instances cannot share them); run `npm run test:e2e` with DATABASE_URL and REDIS_URL',
+  );
+}
+
+describeReal('two instances on one PostgreSQL and Redis', () => {
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => {
+    a = await startTestApp();
+    b = await startTestApp({}, { join: a });
+  }, 60_000);
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+  });
+
+  /** Each instance through its own port, as a load balancer would send them. */
+  const on = (t: TestApp) => request(t.app.getHttpServer());
+
+  it('listens on two different ports', () => {
+    const port = (t: TestApp) => ((t.app.getHttpServer() as Server).address() as AddressInfo).port;
+    expect(port(a)).not.toBe(port(b));
+  });
+
+  it('refuses on B, at once, an access token logged out on A', async () => {
+    const user = await signUp(a);
+    const login = await logIn(a, user.email, user.password);
+    expect((await on(b).get('/api/auth/me').set('Authorization', `Bearer ${login.accessToken}`)).status).toBe(200);
+
+    const logout = await on(a).post('/api/auth/logout').set('Authorization', `Bearer ${login.accessToken}`);
+    expect(logout.status).toBe(200);
+
+    const me = await on(b).get('/api/auth/me').set('Authorization', `Bearer ${login.accessToken}`);
+    expect({ status: me.status, errorCode: me.body.errorCode }).toEqual({ status: 401, errorCode: 'TOKEN_REVOKED' });
+    const refresh = await on(b).post('/api/auth/refresh').send({ refreshToken: login.refreshToken });
+    expect({ status: refresh.status, errorCode: refresh.body.errorCode }).toEqual({
+      status: 400,
+      errorCode: 'REFRESH_TOKEN_REVOKED',
+    });
+    const again = await on(b).post('/api/auth/logout').set('Authorization', `Bearer ${login.accessToken}`);
+    expect(again.status).toBe(401);
+  });
+
+  it('lets exactly one of a refresh race split across A and B win', async () => {
+    const user = await signUp(a);
+    const login = await logIn(b, user.email, user.password);
+
+    const racers = Array.from({ length: 20 }, (_, i) =>
+      on(i % 2 === 0 ? a : b)
+        .post('/api/auth/refresh')
+        .send({ refreshToken: login.refreshToken }),
+    );
+    const answers = await Promise.all(racers);
+
+    const winners = answers.filter((res) => res.status === 200);
+    expect(winners).toHaveLength(1);
+    for (const loser of answers.filter((res) => res.status !== 200)) {
+      expect({ status: loser.status, errorCode: loser.body.errorCode }).toEqual({
+        status: 400,
+        errorCode: 'REFRESH_TOKEN_REVOKED',
+      });
+    }
+    // The database agrees: one spent token, one successor.
+    const rows = await a.db.query<{ spent: string; successors: string }[]>(
+      `SELECT count(*) FILTER (WHERE spent_at IS NOT NULL) AS spent,
+              count(*) FILTER (WHERE spent_at IS NULL) AS successors
+       FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id
+       WHERE s.user_id = $1`,
+      [user.id],
+    );
+    expect(rows[0]).toEqual({ spent: '1', successors: '1' });
+    // The winner's pair works on both instances.
+    const { accessToken } = winners[0].body.data as { accessToken: string };
+    for (const t of [a, b]) {
+      expect((await on(t).get('/api/auth/me').set('Authorization', `Bearer ${accessToken}`)).status).toBe(200);
+    }
+  });
+
+  it('verifies through B a code sent through A, once', async () => {
+    const email = uniqueEmail('cross');
+    const before = a.mail.mails.length;
+    expect((await on(a).post('/api/auth/email/verification/send').send({ email })).status).toBe(200);
+    const code = codeFrom(await a.mail.waitFor(email, before));
+
+    const verified = await on(b).post('/api/auth/email/verification/verify').send({ email, verificationCode: code });
+    expect(verified.status).toBe(200);
+    const replay = await on(a).post('/api/auth/email/verification/verify').send({ email, verificationCode: code });
+    expect(replay.body.errorCode).toBe('VERIFICATION_CODE_EXPIRED');
+
+    // The verified email may sign up through A.
+    const signup = await on(a).post('/api/auth/signup').send({
+      email,
+      password: 'MyPassword123!',
+      name: '홍길동',
+      nickname: uniqueNickname(),
+      birthDate: '2000-01-01',
+    });
+    expect(signup.status).toBe(201);
+  });
+
+  it('shares the send cooldown: a second send through B is refused', async () => {
+    const email = uniqueEmail('cooldown');
+    expect((await on(a).post('/api/auth/email/verification/send').send({ email })).status).toBe(200);
+    const again = await on(b).post('/api/auth/email/verification/send').send({ email });
+    expect(again.status).toBe(429);
+    expect(again.body.errorCode).toBe('EMAIL_SEND_COOLDOWN');
+  });
+});
