@@ -69,10 +69,14 @@ export function Field(rules: Rule[], options: { optional?: boolean } = {}): Prop
 
 export const EMAIL_MAX_LENGTH = 100;
 
+/** False for a string holding a lone UTF-16 surrogate: not text, and validator's isEmail throws on it (URIError). */
+export const isWellFormed = (value: string): boolean => !/\p{Cs}/u.test(value);
+
 export const emailRules: Rule[] = [
   required(FIELD_MESSAGES.emailRequired),
   {
-    check: (v) => typeof v === 'string' && isEmail(v, { allow_utf8_local_part: false, require_tld: true }),
+    check: (v) =>
+      typeof v === 'string' && isWellFormed(v) && isEmail(v, { allow_utf8_local_part: false, require_tld: true }),
     message: FIELD_MESSAGES.emailFormat,
   },
   maxChars(EMAIL_MAX_LENGTH, FIELD_MESSAGES.emailLength),
