@@ -1,0 +1,797 @@
+// `npm run bench [-- --quick]`: builds the service, starts it as its own process on
+// real PostgreSQL + Redis (DATABASE_URL / REDIS_URL) or the embedded parts, seeds it,
+// and measures each endpoint with autocannon against a bare Nest route. Writes
+// docs/PERFORMANCE.md (generated block) and a PNG chart; prints one line per row.
+import { createClient } from '@redis/client';
+import type autocannon from 'autocannon';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { join, relative } from 'node:path';
+import { codeFrom, SmtpSink } from '../test/support/smtp-sink.ts';
+import { type BcryptBound, measureBcryptBound } from './bench/bcrypt-bound.ts';
+import { writeBarChart, type Bar } from './bench/chart.ts';
+import {
+  connectPostgres,
+  countSpent,
+  createBenchDatabase,
+  openPglite,
+  seedSessions,
+  seedUsers,
+  type SeededTokens,
+  type SeededUser,
+  type Sql,
+} from './bench/database.ts';
+import { type LoadResult, runLoad, unexpected } from './bench/load.ts';
+import { type BenchOptions, parseOptions } from './bench/options.ts';
+import { freePort, ManagedProcess } from './bench/process.ts';
+import { printProfile } from './bench/profile-summary.ts';
+import {
+  type BenchReport,
+  type EndpointResult,
+  renderMarkdown,
+  type TargetCheck,
+  writeMarkdown,
+} from './bench/report.ts';
+
+const RESULTS_DIR = 'bench-results';
+const PASSWORD = 'BenchPassword123!';
+const ACCESS_TTL_S = 3_600;
+const REFRESH_TTL_S = 7 * 86_400;
+/** Refresh tokens seeded per second of refresh load: more than the service can spend. */
+const REFRESH_SEED_RATE = { real: 6_000, embedded: 1_500 };
+const RACE_TOKENS = 300;
+/** Short row names for the chart (its font is 24 characters wide). */
+const CHART_LABELS: Record<string, string> = {
+  bare: 'bare Nest route',
+  me: 'GET /me',
+  refresh: 'POST /refresh',
+  login: 'POST /login',
+  verify: 'verify, wrong code',
+  'me-logoff': 'GET /me, log off',
+  'cluster-me': 'GET /me, cluster',
+  'cluster-refresh': 'POST /refresh, cluster',
+};
+/** 50 logins queue for ~1.3 s of bcrypt: warm up until answers flow, and measure long enough to count. */
+const LOGIN_MINIMUM = { warmupS: 2, durationS: 5 };
+const MB = 1024;
+
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+interface Context {
+  options: BenchOptions;
+  real: boolean;
+  env: NodeJS.ProcessEnv;
+  secret: string;
+  tag: string;
+  dataDir: string;
+  databaseUrl?: string;
+  mail: SmtpSink;
+  stderrFile: string;
+  notes: string[];
+}
+
+function machine(): BenchReport['machine'] {
+  return {
+    nproc: cpus().length,
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    memoryGb: totalmem() / 1024 ** 3,
+    node: process.version,
+    kernel: release(),
+  };
+}
+
+/**
+ * The Node flags of the package.json script that runs `entry` in production
+ * (`start:prod`, `start:cluster`), so the benchmark starts it exactly so.
+ */
+function productionFlags(entry: string): string[] {
+  const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const line = Object.values(scripts).find((command) => command.startsWith('node ') && command.endsWith(` ${entry}`));
+  if (!line) throw new Error(`no package.json script runs "node … ${entry}"`);
+  return line.slice('node '.length, -entry.length).split(/\s+/).filter(Boolean);
+}
+
+async function startService(ctx: Context, overrides: NodeJS.ProcessEnv = {}, entry = 'dist/src/main.js') {
+  const port = await freePort();
+  const nodeArgs = ctx.options.cpuProf
+    ? [
+        '--cpu-prof',
+        `--cpu-prof-dir=${join(RESULTS_DIR, 'profiles')}`,
+        // Node fills in ${pid}; a worker of the cluster writes its own profile.
+        `--cpu-prof-name=${entry.includes('cluster') ? 'cluster' : 'service'}-` + '${pid}.cpuprofile',
+      ]
+    : [];
+  return ManagedProcess.start({
+    name: entry,
+    args: [...productionFlags(entry), ...ctx.options.nodeFlags, ...nodeArgs, entry],
+    env: { ...ctx.env, PORT: String(port), ...overrides },
+    port,
+    readyPath: '/health',
+    stdoutFile: ctx.options.logFile ? join(RESULTS_DIR, 'service.log') : null,
+    stderrFile: ctx.stderrFile,
+    tree: entry.includes('cluster'),
+  });
+}
+
+async function post(url: string, path: string, body: unknown): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(url + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+/** The mailed code for `email`, through the service's own send endpoint. */
+async function sendCode(ctx: Context, url: string, email: string): Promise<string> {
+  const before = ctx.mail.mails.length;
+  const sent = await post(url, '/api/auth/email/verification/send', { email });
+  if (sent.status !== 200) throw new Error(`send code: ${sent.status} ${JSON.stringify(sent.body)}`);
+  return codeFrom(await ctx.mail.waitFor(email, before));
+}
+
+/** One account through the real API: send code, read the mail, verify, sign up. */
+async function signUpTemplate(ctx: Context, url: string): Promise<string> {
+  const email = `bench-template-${ctx.tag}@example.com`;
+  const code = await sendCode(ctx, url, email);
+  const verified = await post(url, '/api/auth/email/verification/verify', { email, verificationCode: code });
+  if (verified.status !== 200) throw new Error(`verify: ${verified.status} ${JSON.stringify(verified.body)}`);
+  const signup = await post(url, '/api/auth/signup', {
+    email,
+    password: PASSWORD,
+    name: '벤치',
+    nickname: `t${ctx.tag}`,
+    birthDate: '2000-01-01',
+  });
+  if (signup.status !== 201) throw new Error(`signup: ${signup.status} ${JSON.stringify(signup.body)}`);
+  return email;
+}
+
+async function openDatabase(ctx: Context): Promise<Sql> {
+  return ctx.real ? connectPostgres(ctx.databaseUrl!) : openPglite(join(ctx.dataDir, 'pglite'));
+}
+
+interface Measured {
+  result: LoadResult;
+  peakRssMb: number;
+}
+
+/** Warm-up and measurement in one run; the server's peak RSS during the measured window. */
+async function measure(
+  ctx: Context,
+  server: ManagedProcess,
+  shape: () => Shape,
+  register?: (instance: autocannon.Instance) => void,
+  minimum: { warmupS?: number; durationS?: number } = {},
+): Promise<Measured> {
+  const result = await runLoad(
+    {
+      url: server.url,
+      connections: ctx.options.connections,
+      warmupS: Math.max(ctx.options.warmupS, minimum.warmupS ?? 0),
+      durationS: Math.max(ctx.options.durationS, minimum.durationS ?? 0),
+      ...shape(),
+    },
+    register,
+  );
+  return { result, peakRssMb: server.peakRssKb(result.window.from, result.window.to + 200) / MB };
+}
+
+function row(
+  key: string,
+  label: string,
+  server: EndpointResult['server'],
+  expectedStatus: number,
+  measured: Measured,
+): EndpointResult {
+  const result: EndpointResult = {
+    key,
+    label,
+    server,
+    expectedStatus,
+    load: measured.result,
+    errors: unexpected(measured.result, expectedStatus),
+    peakRssMb: measured.peakRssMb,
+  };
+  log(
+    `${label.padEnd(44)} ${server.padEnd(16)} ${result.load.rps.toFixed(0).padStart(7)} req/s  ` +
+      `p50 ${String(result.load.p50).padStart(4)} ms  p99 ${String(result.load.p99).padStart(5)} ms  ` +
+      `errors ${result.errors}  peak RSS ${result.peakRssMb.toFixed(0)} MB  statuses ${JSON.stringify(result.load.statuses)}`,
+  );
+  return result;
+}
+
+/** A load shape: the request list and, optionally, a per-connection setup. */
+interface Shape {
+  requests: autocannon.Request[];
+  setupClient?: (client: autocannon.Client) => void;
+}
+
+/** GET /api/auth/me: each connection carries its own user's access token (no per-request rewriting). */
+function meShape(tokens: string[]): () => Shape {
+  return () => {
+    let connection = 0;
+    return {
+      requests: [{ method: 'GET', path: '/api/auth/me' }],
+      setupClient: (client) => client.setHeaders({ authorization: `Bearer ${tokens[connection++ % tokens.length]}` }),
+    };
+  };
+}
+
+/** POST /api/auth/refresh, each request with the next unspent seeded token. */
+class RefreshFeed {
+  next = 0;
+  exhausted = false;
+  private readonly tokens: string[];
+
+  constructor(tokens: string[]) {
+    this.tokens = tokens;
+  }
+
+  shape(): () => Shape {
+    return () => ({
+      requests: [
+        {
+          method: 'POST',
+          path: '/api/auth/refresh',
+          headers: { 'content-type': 'application/json' },
+          setupRequest: (request: autocannon.Request) => {
+            if (this.next >= this.tokens.length) this.exhausted = true;
+            const token = this.exhausted ? 'exhausted' : this.tokens[this.next++];
+            return { ...request, body: `{"refreshToken":"${token}"}` };
+          },
+        },
+      ],
+    });
+  }
+
+  /** Stops a run once the seeded tokens are used up (answers would no longer be fresh-token refreshes). */
+  register = (instance: autocannon.Instance) => {
+    const timer = setInterval(() => {
+      if (this.exhausted) instance.stop();
+    }, 50);
+    instance.on('done', () => clearInterval(timer));
+  };
+}
+
+/** Each token presented twice at once; exactly one of each pair may win. */
+async function raceCheck(url: string, tokens: string[]): Promise<{ winners: number; doubleWins: number }> {
+  let winners = 0;
+  let doubleWins = 0;
+  for (let start = 0; start < tokens.length; start += 25) {
+    const batch = tokens.slice(start, start + 25);
+    const results = await Promise.all(
+      batch.map(async (token) => {
+        const answers = await Promise.all(
+          [0, 1].map(() => post(url, '/api/auth/refresh', { refreshToken: token }).then((res) => res.status)),
+        );
+        return answers.filter((status) => status === 200).length;
+      }),
+    );
+    for (const wins of results) {
+      winners += wins;
+      if (wins > 1) doubleWins++;
+    }
+  }
+  return { winners, doubleWins };
+}
+
+function loginShape(users: SeededUser[]): () => Shape {
+  let next = 0;
+  return () => ({
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/auth/login',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request: autocannon.Request) => ({
+          ...request,
+          body: JSON.stringify({ email: users[next++ % users.length].email, password: PASSWORD }),
+        }),
+      },
+    ],
+  });
+}
+
+/** Wrong codes for emails that do have a live code: each connection keeps one email. */
+function verifyShape(codes: { email: string; code: string }[]): () => Shape {
+  return () => {
+    let connection = 0;
+    return {
+      requests: [{ method: 'POST', path: '/api/auth/email/verification/verify' }],
+      setupClient: (client) => {
+        const { email, code } = codes[connection++ % codes.length];
+        const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+        client.setHeadersAndBody(
+          { 'content-type': 'application/json' },
+          JSON.stringify({ email, verificationCode: wrong }),
+        );
+      },
+    };
+  };
+}
+
+async function cleanRedis(url: string, prefix: string): Promise<void> {
+  const client = createClient({ url });
+  await client.connect();
+  try {
+    for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1_000 })) {
+      if (keys.length > 0) await client.del(keys);
+    }
+  } finally {
+    await client.close();
+  }
+}
+
+const mb = (kb: number) => kb / MB;
+/** 200s over the whole run (warm-up included): each spent one seeded refresh token. */
+const successes = (measured: Measured) => measured.result.run.statuses['200'] ?? 0;
+/** Requests sent that never got an answer (in flight when the run stopped): each may or may not have spent its token. */
+const unanswered = (measured: Measured) => measured.result.run.sent - measured.result.run.responses;
+const pct = (part: number, whole: number) => (whole > 0 ? (part / whole) * 100 : 0);
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const startedAt = Date.now();
+  rmSync(join(RESULTS_DIR, 'profiles'), { recursive: true, force: true });
+  mkdirSync(join(RESULTS_DIR, 'profiles'), { recursive: true });
+  rmSync(join(RESULTS_DIR, 'service.stderr.log'), { force: true });
+  const real = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
+  const tag = randomBytes(3).toString('hex');
+  const secret = randomBytes(48).toString('base64url');
+  const bcryptCost = Number(process.env.BCRYPT_COST ?? 10);
+  const notes: string[] = [];
+  if (!real && (process.env.DATABASE_URL || process.env.REDIS_URL)) {
+    notes.push('Only one of DATABASE_URL / REDIS_URL was set: the run used the embedded parts for both.');
+  }
+
+  log(
+    `mode: ${real ? 'real PostgreSQL + Redis' : 'embedded (PGlite + in-process store)'}; options ${JSON.stringify({ ...options, scenarios: [...options.scenarios] })}`,
+  );
+  const bcrypt: BcryptBound = measureBcryptBound(bcryptCost, options.quick ? 8 : 20);
+  log(
+    `bcrypt bound: ${bcrypt.cores} cores × 1000 / ${bcrypt.msPerHash.toFixed(1)} ms = ${bcrypt.loginsPerSecond.toFixed(1)} logins/s (cost ${bcryptCost})`,
+  );
+
+  const mail = await new SmtpSink().start();
+  const dataDir = mkdtempSync(join(tmpdir(), 'auth-bench-'));
+  const database = real ? await createBenchDatabase(process.env.DATABASE_URL!) : null;
+  if (real && !database) notes.push('Could not create a database; the run used DATABASE_URL as given.');
+  const databaseUrl = real ? (database?.url ?? process.env.DATABASE_URL) : undefined;
+  const redisPrefix = `bench:${tag}:`;
+  const stderrFile = join(RESULTS_DIR, 'service.stderr.log');
+  const baseEnv: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(baseEnv)) {
+    if (/^(DATABASE_|REDIS_|SMTP_|PGLITE_|JWT_|RATE_LIMIT_|LOG_LEVEL$|PORT$|HOST$|DATA_DIR$|NODE_ENV$)/.test(key)) {
+      delete baseEnv[key];
+    }
+  }
+  const env: NodeJS.ProcessEnv = {
+    ...baseEnv,
+    // Production settings where the parts allow it (production refuses the embedded ones).
+    NODE_ENV: real ? 'production' : 'development',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    RATE_LIMIT_MAX: '100000000',
+    JWT_SECRET: secret,
+    BCRYPT_COST: String(bcryptCost),
+    SMTP_URL: mail.url,
+    DATA_DIR: dataDir,
+    // Set (even empty) so a .env file cannot override them.
+    DATABASE_URL: databaseUrl ?? '',
+    REDIS_URL: real ? process.env.REDIS_URL : '',
+    REDIS_PREFIX: redisPrefix,
+    PGLITE_DATA_DIR: real ? '' : join(dataDir, 'pglite'),
+  };
+  const ctx: Context = { options, real, env, secret, tag, dataDir, databaseUrl, mail, stderrFile, notes };
+  const endpoints: EndpointResult[] = [];
+  const targets: TargetCheck[] = [];
+  let service: ManagedProcess | null = null;
+  let report: BenchReport | null = null;
+
+  try {
+    // Baseline: the bare Nest route, alone on the machine.
+    if (options.scenarios.has('bare')) {
+      const port = await freePort();
+      const bare = await ManagedProcess.start({
+        name: 'bare-app',
+        args: ['scripts/bench/bare-app.mjs'],
+        env: { ...env, PORT: String(port) },
+        port,
+        readyPath: '/bare/me',
+        stdoutFile: null,
+        stderrFile,
+      });
+      try {
+        endpoints.push(
+          row(
+            'bare',
+            'GET /bare/me (bare Nest route)',
+            'baseline',
+            200,
+            await measure(ctx, bare, () => ({ requests: [{ method: 'GET', path: '/bare/me' }] })),
+          ),
+        );
+      } finally {
+        await bare.stop();
+      }
+    }
+
+    // Seeding: one real signup, then users, sessions and refresh tokens in the database.
+    service = await startService(ctx);
+    const templateEmail = await signUpTemplate(ctx, service.url);
+    if (!real) {
+      // PGlite belongs to one process: seed while the service is stopped.
+      await service.stop();
+      service = null;
+    }
+    const seedStarted = Date.now();
+    const sql = await openDatabase(ctx);
+    const durations = options.warmupS + options.durationS;
+    const refreshCount = Math.ceil(durations * (real ? REFRESH_SEED_RATE.real : REFRESH_SEED_RATE.embedded));
+    let users: SeededUser[];
+    let meTokens: SeededTokens;
+    let refreshTokens: SeededTokens;
+    let clusterTokens: SeededTokens | null = null;
+    let raceTokens: SeededTokens;
+    try {
+      users = await seedUsers(sql, templateEmail, options.quick ? 100 : 200, tag);
+      meTokens = await seedSessions(sql, secret, users, options.connections, {
+        accessS: ACCESS_TTL_S,
+        refreshS: REFRESH_TTL_S,
+      });
+      refreshTokens = await seedSessions(sql, secret, users, options.scenarios.has('refresh') ? refreshCount : 0, {
+        accessS: ACCESS_TTL_S,
+        refreshS: REFRESH_TTL_S,
+      });
+      raceTokens = await seedSessions(sql, secret, users, options.scenarios.has('refresh') ? RACE_TOKENS : 0, {
+        accessS: ACCESS_TTL_S,
+        refreshS: REFRESH_TTL_S,
+      });
+      if (real && options.scenarios.has('cluster')) {
+        clusterTokens = await seedSessions(sql, secret, users, refreshCount, {
+          accessS: ACCESS_TTL_S,
+          refreshS: REFRESH_TTL_S,
+        });
+      }
+    } finally {
+      await sql.close();
+    }
+    log(
+      `seeded ${users.length} users, ${refreshTokens.refresh.length} refresh tokens in ${Date.now() - seedStarted} ms`,
+    );
+    service ??= await startService(ctx);
+    const idleRssKb = service.current()?.rssKb ?? 0;
+
+    const me = options.scenarios.has('me')
+      ? row('me', 'GET /api/auth/me', 'service', 200, await measure(ctx, service, meShape(meTokens.access)))
+      : null;
+    if (me) endpoints.push(me);
+
+    const refreshFeed = new RefreshFeed(refreshTokens.refresh);
+    let refreshSuccesses = 0;
+    let refreshUnanswered = 0;
+    let raceResult = { winners: 0, doubleWins: 0 };
+    if (options.scenarios.has('refresh')) {
+      const measured = await measure(ctx, service, refreshFeed.shape(), refreshFeed.register);
+      refreshSuccesses += successes(measured);
+      refreshUnanswered += unanswered(measured);
+      if (refreshFeed.exhausted)
+        notes.push(`The refresh run used up its ${refreshCount} seeded tokens and stopped early.`);
+      endpoints.push(row('refresh', 'POST /api/auth/refresh (fresh token each)', 'service', 200, measured));
+      raceResult = await raceCheck(service.url, raceTokens.refresh);
+      log(
+        `refresh race check: ${RACE_TOKENS} tokens presented twice at once → ${raceResult.winners} winners, ${raceResult.doubleWins} double wins`,
+      );
+    }
+
+    if (options.scenarios.has('login')) {
+      endpoints.push(
+        row(
+          'login',
+          'POST /api/auth/login (correct password)',
+          'service',
+          200,
+          await measure(ctx, service, loginShape(users), undefined, LOGIN_MINIMUM),
+        ),
+      );
+    }
+
+    if (options.scenarios.has('verify')) {
+      const codes: { email: string; code: string }[] = [];
+      for (let i = 0; i < options.connections; i++) {
+        const email = `bench-verify-${tag}-${i}@example.com`;
+        codes.push({ email, code: await sendCode(ctx, service.url, email) });
+      }
+      endpoints.push(
+        row(
+          'verify',
+          'POST /api/auth/email/verification/verify (wrong code)',
+          'service',
+          400,
+          await measure(ctx, service, verifyShape(codes)),
+        ),
+      );
+    }
+
+    let soak: BenchReport['soak'];
+    if (options.scenarios.has('soak') && me) {
+      const rate = Math.round(me.load.rps * 0.7);
+      log(`soak: ${options.soakS} s at ${rate} req/s on /api/auth/me`);
+      const from = Date.now();
+      let at20: number | undefined;
+      const result = await runLoad({
+        url: service.url,
+        connections: options.connections,
+        warmupS: 0,
+        durationS: options.soakS,
+        overallRate: rate,
+        ...meShape(meTokens.access)(),
+        onTick: (elapsed) => {
+          if (at20 === undefined && elapsed >= 20) at20 = service?.current()?.rssKb;
+          if (Math.round(elapsed) % 20 === 0)
+            log(`  soak ${Math.round(elapsed)} s: RSS ${mb(service?.current()?.rssKb ?? 0).toFixed(1)} MB`);
+        },
+      });
+      const end = service.current()?.rssKb ?? 0;
+      const start20 = at20 ?? service.samples.find((sample) => sample.at >= from + 20_000)?.rssKb ?? end;
+      soak = {
+        rate,
+        durationS: result.durationS,
+        achievedRps: result.rps,
+        errors: unexpected(result, 200),
+        rssAt20sMb: mb(start20),
+        rssEndMb: mb(end),
+        changePct: pct(end - start20, start20),
+        p99: result.p99,
+      };
+      log(
+        `soak: RSS ${soak.rssAt20sMb.toFixed(1)} MB after 20 s → ${soak.rssEndMb.toFixed(1)} MB at the end (${soak.changePct.toFixed(1)}%)`,
+      );
+    }
+
+    const peakKb = service.hwmKb();
+    const stopped = await service.stop();
+    service = null;
+    log(`service stopped by SIGTERM in ${stopped.ms} ms, exit code ${stopped.code}`);
+
+    if (options.scenarios.has('logoff') && me) {
+      service = await startService(ctx, { LOG_LEVEL: 'warn' });
+      endpoints.push(
+        row(
+          'me-logoff',
+          'GET /api/auth/me',
+          'service, log off',
+          200,
+          await measure(ctx, service, meShape(meTokens.access)),
+        ),
+      );
+      await service.stop();
+      service = null;
+    }
+
+    const clusterFeed = clusterTokens ? new RefreshFeed(clusterTokens.refresh) : null;
+    if (options.scenarios.has('cluster')) {
+      if (!real) {
+        notes.push(
+          'The cluster rows need real PostgreSQL and Redis (workers cannot share the embedded parts); skipped.',
+        );
+      } else {
+        service = await startService(ctx, {}, 'dist/src/cluster.js');
+        endpoints.push(
+          row('cluster-me', 'GET /api/auth/me', 'cluster', 200, await measure(ctx, service, meShape(meTokens.access))),
+        );
+        if (clusterFeed) {
+          const measured = await measure(ctx, service, clusterFeed.shape(), clusterFeed.register);
+          refreshSuccesses += successes(measured);
+          refreshUnanswered += unanswered(measured);
+          endpoints.push(row('cluster-refresh', 'POST /api/auth/refresh (fresh token each)', 'cluster', 200, measured));
+        }
+        const clusterStop = await service.stop();
+        service = null;
+        log(`cluster stopped by SIGTERM in ${clusterStop.ms} ms, exit code ${clusterStop.code}`);
+        if (clusterStop.code !== 0) notes.push(`The cluster exited with code ${clusterStop.code} on SIGTERM.`);
+      }
+    }
+
+    // Integrity: every 200 spent exactly one seeded token, and every spent token has its successor.
+    let refresh: BenchReport['refresh'];
+    if (options.scenarios.has('refresh')) {
+      const check = await openDatabase(ctx);
+      try {
+        const main = await countSpent(check, refreshTokens.refreshJtis);
+        const race = await countSpent(check, raceTokens.refreshJtis);
+        const cluster = clusterTokens
+          ? await countSpent(check, clusterTokens.refreshJtis)
+          : { spent: 0, orphaned: 0, successorsSpent: 0 };
+        const answered = refreshSuccesses + raceResult.winners;
+        refresh = {
+          seeded: refreshTokens.refresh.length + raceTokens.refresh.length + (clusterTokens?.refresh.length ?? 0),
+          successes: answered,
+          unanswered: refreshUnanswered,
+          spent: main.spent + race.spent + cluster.spent,
+          orphaned: main.orphaned + race.orphaned + cluster.orphaned,
+          successorsSpent: main.successorsSpent + race.successorsSpent + cluster.successorsSpent,
+          raceTokens: RACE_TOKENS,
+          raceWinners: raceResult.winners,
+          raceDoubleWins: raceResult.doubleWins,
+        };
+      } finally {
+        await check.close();
+      }
+      log(
+        `refresh integrity: ${refresh.successes} × 200, ${refresh.spent} spent rows, ${refresh.orphaned} without successor, ${refresh.raceDoubleWins} double wins`,
+      );
+    }
+
+    // Targets.
+    const find = (key: string) => endpoints.find((entry) => entry.key === key);
+    const bare = find('bare');
+    if (me && bare) {
+      targets.push({
+        name: '`/me` throughput',
+        target: '≥ 60% of the bare route',
+        measured: `${pct(me.load.rps, bare.load.rps).toFixed(0)}% (${me.load.rps.toFixed(0)} vs ${bare.load.rps.toFixed(0)}/s)`,
+        pass: me.load.rps >= 0.6 * bare.load.rps,
+      });
+    }
+    if (me)
+      targets.push({ name: '`/me` p99', target: '< 25 ms', measured: `${me.load.p99} ms`, pass: me.load.p99 < 25 });
+    const login = find('login');
+    if (login) {
+      targets.push({
+        name: 'login throughput',
+        target: `≥ 85% of the bcrypt bound (${bcrypt.loginsPerSecond.toFixed(1)}/s)`,
+        measured: `${pct(login.load.rps, bcrypt.loginsPerSecond).toFixed(0)}% (${login.load.rps.toFixed(1)}/s)`,
+        pass: login.load.rps >= 0.85 * bcrypt.loginsPerSecond,
+      });
+    }
+    const refreshRow = find('refresh');
+    if (refreshRow && refresh) {
+      targets.push({
+        name: 'refresh throughput',
+        target: '≥ 1,500/s',
+        measured: `${refreshRow.load.rps.toFixed(0)}/s`,
+        pass: refreshRow.load.rps >= 1500,
+      });
+      // Each seeded token was presented once (the race check's twice), so every 200 spent a token of its
+      // own; requests still in flight when a run stopped may have spent theirs without an answer.
+      const clean =
+        refresh.spent >= refresh.successes &&
+        refresh.spent <= refresh.successes + refresh.unanswered &&
+        refresh.orphaned === 0 &&
+        refresh.raceDoubleWins === 0 &&
+        refresh.successorsSpent === 0;
+      targets.push({
+        name: 'refresh double-spends',
+        target:
+          '0: spent rows = 200 answers (+ at most the requests left unanswered at a run end), each with its successor',
+        measured: `${refresh.spent} spent / ${refresh.successes} × 200 (+${refresh.unanswered} unanswered); ${refresh.orphaned} orphaned; ${refresh.raceDoubleWins} double wins`,
+        pass: clean,
+      });
+    }
+    for (const entry of endpoints) {
+      if (entry.key !== 'bare' && entry.errors > 0) {
+        targets.push({
+          name: `errors on ${entry.label} (${entry.server})`,
+          target: '0',
+          measured: String(entry.errors),
+          pass: false,
+        });
+      }
+    }
+    targets.push({
+      name: 'peak RSS (service)',
+      target: '< 250 MB',
+      measured: `${mb(peakKb).toFixed(1)} MB`,
+      pass: mb(peakKb) < 250,
+    });
+    if (soak) {
+      targets.push({
+        name: 'RSS drift over the soak',
+        target: 'end within 10% of the 20 s mark',
+        measured: `${soak.rssAt20sMb.toFixed(1)} → ${soak.rssEndMb.toFixed(1)} MB (${soak.changePct.toFixed(1)}%)`,
+        pass: Math.abs(soak.changePct) <= 10,
+      });
+    }
+    if (stopped.code !== 0) notes.push(`The service exited with code ${stopped.code} on SIGTERM.`);
+    if (options.quick)
+      notes.push('Quick run (CI): short durations, no soak and no log-off row; numbers are indicative only.');
+    if (options.nodeFlags.length > 0)
+      notes.push(`The service ran with extra Node flags: \`${options.nodeFlags.join(' ')}\`.`);
+    const commandFlags = process.argv.slice(2).join(' ');
+    report = {
+      date: new Date(startedAt).toISOString().replace(/\.\d+Z$/, 'Z'),
+      command: `${real ? 'DATABASE_URL=postgres://… REDIS_URL=redis://… ' : ''}npm run bench${commandFlags ? ` -- ${commandFlags}` : ''}`,
+      mode: real ? 'real PostgreSQL + Redis' : 'embedded (PGlite + in-process store)',
+      machine: machine(),
+      settings: {
+        connections: options.connections,
+        durationS: options.durationS,
+        warmupS: options.warmupS,
+        bcryptCost,
+        logLevel: 'info',
+        serviceCommand: ['node', ...productionFlags('dist/src/main.js'), ...options.nodeFlags, 'dist/src/main.js'].join(
+          ' ',
+        ),
+      },
+      bcrypt,
+      endpoints,
+      refresh,
+      soak,
+      service: { idleRssMb: mb(idleRssKb), peakRssMb: mb(peakKb), stopMs: stopped.ms, exitCode: stopped.code },
+      notes,
+      targets,
+    };
+  } finally {
+    if (service) await service.stop();
+    await mail.stop();
+    if (real) await cleanRedis(process.env.REDIS_URL!, redisPrefix).catch(() => undefined);
+    await database?.drop().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  // Outputs.
+  const outDir = options.writeDocs ? 'docs' : RESULTS_DIR;
+  mkdirSync(outDir, { recursive: true });
+  const chartName = 'performance.png';
+  const bars: Bar[] = report.endpoints.map((entry) => ({
+    label: CHART_LABELS[entry.key] ?? entry.key,
+    value: entry.load.rps,
+    baseline: entry.key === 'bare',
+    note:
+      entry.key === 'login'
+        ? `${pct(entry.load.rps, report.bcrypt.loginsPerSecond).toFixed(0)}% OF BCRYPT BOUND`
+        : undefined,
+  }));
+  bars.push({
+    label: `bcrypt bound (cost ${report.bcrypt.cost})`,
+    value: report.bcrypt.loginsPerSecond,
+    reference: true,
+  });
+  writeBarChart(
+    join(outDir, chartName),
+    `Requests/s, ${report.settings.connections} connections`,
+    `${report.date}  ${report.machine.nproc} cores ${report.machine.cpu}  ${report.mode}  ${options.quick ? 'quick run' : 'full run'}`,
+    bars,
+  );
+  const markdownPath = join(outDir, options.writeDocs ? 'PERFORMANCE.md' : 'PERFORMANCE.quick.md');
+  writeMarkdown(markdownPath, renderMarkdown(report, chartName));
+  writeFileJson(join(RESULTS_DIR, `bench-${report.date.replace(/[:]/g, '-')}.json`), report);
+  log(`wrote ${markdownPath} and ${join(outDir, chartName)} in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
+
+  console.log('');
+  for (const entry of report.endpoints) {
+    const bare = report.endpoints.find((candidate) => candidate.key === 'bare');
+    const share = bare && entry !== bare ? ` (${pct(entry.load.rps, bare.load.rps).toFixed(0)}% of bare)` : '';
+    console.log(
+      `${`${entry.label} [${entry.server}]`.padEnd(66)} ${entry.load.rps.toFixed(0).padStart(6)} req/s${share}, p50 ${entry.load.p50} ms, p99 ${entry.load.p99} ms, errors ${entry.errors}, peak RSS ${entry.peakRssMb.toFixed(0)} MB`,
+    );
+  }
+  console.log(
+    `${'bcrypt bound'.padEnd(66)} ${report.bcrypt.loginsPerSecond.toFixed(1).padStart(6)} logins/s (${report.bcrypt.cores} × 1000 / ${report.bcrypt.msPerHash.toFixed(1)} ms)`,
+  );
+  for (const check of report.targets) {
+    console.log(`${check.pass ? 'MET   ' : 'MISSED'} ${check.name}: ${check.measured} (wanted ${check.target})`);
+  }
+  if (options.cpuProf) {
+    for (const file of readdirSync(join(RESULTS_DIR, 'profiles')).filter((name) => name.endsWith('.cpuprofile'))) {
+      const path = join(RESULTS_DIR, 'profiles', file);
+      printProfile(path);
+    }
+  }
+  if (existsSync(stderrFile) && readFileSync(stderrFile, 'utf8').trim()) {
+    log(`the service wrote to stderr: see ${relative('.', stderrFile)}`);
+  }
+}
+
+function writeFileJson(path: string, value: unknown): void {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+main().catch((error: unknown) => {
+  console.error('[bench] failed:', error instanceof Error ? error.stack : error);
+  process.exit(1);
+});

@@ -1,0 +1,92 @@
+export const SCENARIOS = ['bare', 'me', 'refresh', 'login', 'verify', 'soak', 'logoff', 'cluster'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export interface BenchOptions {
+  quick: boolean;
+  /** Seconds each endpoint is measured. */
+  durationS: number;
+  /** Seconds of the same load before each measurement, not counted. */
+  warmupS: number;
+  connections: number;
+  soakS: number;
+  scenarios: Set<ScenarioName>;
+  /** Runs the service under `node --cpu-prof` and prints where its time went. */
+  cpuProf: boolean;
+  /** Service stdout to bench-results/service.log instead of /dev/null. */
+  logFile: boolean;
+  /** Where the report goes: docs/ for a full run, bench-results/ for --quick unless --docs. */
+  writeDocs: boolean;
+  /** Extra Node flags for the service process (experiments, e.g. V8 heap sizes). */
+  nodeFlags: string[];
+}
+
+const USAGE = `npm run bench [-- options]
+  --quick              short run for CI (< 1 min): 3 s per endpoint, no soak, no log-off run
+  --duration=SECONDS   measurement per endpoint (default 15, quick 3)
+  --warmup=SECONDS     unmeasured load before each (default 3, quick 1)
+  --connections=N      autocannon connections (default 50)
+  --soak=SECONDS       soak length at 70% of /me capacity (default 120; skipped with --quick)
+  --only=a,b           scenarios among ${SCENARIOS.join(', ')}
+  --cpu-prof           run the service under node --cpu-prof; profiles in bench-results/profiles
+  --log-file           keep the service's stdout in bench-results/service.log (default /dev/null)
+  --docs               with --quick, still write docs/PERFORMANCE.md
+  --node-flags="..."   extra Node flags for the service process (experiments; reported with the run)`;
+
+function numberFlag(value: string, name: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`--${name}: "${value}" is not a positive number`);
+  return parsed;
+}
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const flags = new Map<string, string>();
+  for (const arg of argv) {
+    if (arg === '--help' || arg === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!match) throw new Error(`unknown argument "${arg}"\n${USAGE}`);
+    flags.set(match[1], match[2] ?? 'true');
+  }
+  const known = new Set([
+    'quick',
+    'duration',
+    'warmup',
+    'connections',
+    'soak',
+    'only',
+    'cpu-prof',
+    'log-file',
+    'docs',
+    'node-flags',
+  ]);
+  for (const name of flags.keys()) if (!known.has(name)) throw new Error(`unknown option --${name}\n${USAGE}`);
+
+  const quick = flags.has('quick');
+  const only = flags.get('only');
+  const scenarios = new Set<ScenarioName>(
+    only
+      ? only.split(',').map((name) => {
+          if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`--only: unknown scenario "${name}"`);
+          return name as ScenarioName;
+        })
+      : SCENARIOS,
+  );
+  if (quick && !only) {
+    scenarios.delete('soak');
+    scenarios.delete('logoff');
+  }
+  return {
+    quick,
+    durationS: flags.has('duration') ? numberFlag(flags.get('duration')!, 'duration') : quick ? 3 : 15,
+    warmupS: flags.has('warmup') ? numberFlag(flags.get('warmup')!, 'warmup') : quick ? 1 : 3,
+    connections: flags.has('connections') ? numberFlag(flags.get('connections')!, 'connections') : 50,
+    soakS: flags.has('soak') ? numberFlag(flags.get('soak')!, 'soak') : 120,
+    scenarios,
+    cpuProf: flags.has('cpu-prof'),
+    logFile: flags.has('log-file'),
+    writeDocs: !quick || flags.has('docs'),
+    nodeFlags: (flags.get('node-flags') ?? '').split(/\s+/).filter(Boolean),
+  };
+}

@@ -1,0 +1,204 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { BcryptBound } from './bcrypt-bound.ts';
+import type { LoadResult } from './load.ts';
+
+export interface EndpointResult {
+  key: string;
+  label: string;
+  /** Which process answered. */
+  server: 'baseline' | 'service' | 'service, log off' | 'cluster';
+  expectedStatus: number;
+  load: LoadResult;
+  /** Responses other than the expected status, plus requests with no response. */
+  errors: number;
+  peakRssMb: number;
+}
+
+export interface TargetCheck {
+  name: string;
+  target: string;
+  measured: string;
+  pass: boolean;
+}
+
+export interface BenchReport {
+  date: string;
+  command: string;
+  mode: 'real PostgreSQL + Redis' | 'embedded (PGlite + in-process store)';
+  machine: { nproc: number; cpu: string; memoryGb: number; node: string; kernel: string };
+  settings: {
+    connections: number;
+    durationS: number;
+    warmupS: number;
+    bcryptCost: number;
+    logLevel: string;
+    /** How the service process was started (from package.json's start:prod). */
+    serviceCommand: string;
+  };
+  bcrypt: BcryptBound;
+  endpoints: EndpointResult[];
+  refresh?: {
+    seeded: number;
+    successes: number;
+    /** Requests in flight when a run stopped: sent, never answered. */
+    unanswered: number;
+    spent: number;
+    orphaned: number;
+    successorsSpent: number;
+    raceTokens: number;
+    raceWinners: number;
+    raceDoubleWins: number;
+  };
+  soak?: {
+    rate: number;
+    durationS: number;
+    achievedRps: number;
+    errors: number;
+    rssAt20sMb: number;
+    rssEndMb: number;
+    changePct: number;
+    p99: number;
+  };
+  service: { idleRssMb: number; peakRssMb: number; stopMs: number; exitCode: number | null };
+  notes: string[];
+  targets: TargetCheck[];
+}
+
+const BEGIN = '<!-- bench:begin (written by `npm run bench`; edit outside these markers) -->';
+const END = '<!-- bench:end -->';
+
+const fmt = (value: number, digits = 0) =>
+  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+export function renderMarkdown(report: BenchReport, chartFile: string): string {
+  const bare = report.endpoints.find((row) => row.key === 'bare');
+  const lines: string[] = [];
+  lines.push(`## Latest run: ${report.date}`);
+  lines.push('');
+  lines.push(`- Command: \`${report.command}\``);
+  lines.push(
+    `- Service: \`${report.settings.serviceCommand}\` on ${report.mode}; bcrypt cost ${report.settings.bcryptCost}; ` +
+      `LOG_LEVEL=${report.settings.logLevel}, stdout to /dev/null`,
+  );
+  lines.push(
+    `- Machine: ${report.machine.nproc} cores (\`nproc\`), ${report.machine.cpu}, ${fmt(report.machine.memoryGb, 1)} GiB memory, ` +
+      `Linux ${report.machine.kernel}, Node ${report.machine.node}`,
+  );
+  lines.push(
+    `- Load: autocannon (as a library, in the benchmark process), ${report.settings.connections} connections, ` +
+      `${report.settings.warmupS} s warm-up then ${report.settings.durationS} s measured per row`,
+  );
+  lines.push('');
+  lines.push('| Endpoint | Server | Requests/s | vs bare route | p50 ms | p99 ms | Errors | Peak RSS MB |');
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|');
+  for (const row of report.endpoints) {
+    const share = bare && row !== bare ? `${fmt((row.load.rps / bare.load.rps) * 100)}%` : row === bare ? '100%' : '';
+    lines.push(
+      `| ${row.label} | ${row.server} | ${fmt(row.load.rps)} | ${share} | ${fmt(row.load.p50)} | ${fmt(row.load.p99)} | ` +
+        `${fmt(row.errors)} | ${fmt(row.peakRssMb)} |`,
+    );
+  }
+  lines.push(
+    `| bcrypt bound (cost ${report.bcrypt.cost}) | ${report.bcrypt.cores} cores × 1000 / ${fmt(report.bcrypt.msPerHash, 1)} ms | ` +
+      `${fmt(report.bcrypt.loginsPerSecond, 1)} | | | | | |`,
+  );
+  lines.push('');
+  lines.push('### Targets');
+  lines.push('');
+  lines.push('| Target | Wanted | Measured | |');
+  lines.push('|---|---|---|---|');
+  for (const check of report.targets) {
+    lines.push(`| ${check.name} | ${check.target} | ${check.measured} | ${check.pass ? 'met' : '**missed**'} |`);
+  }
+  lines.push('');
+  if (report.refresh) {
+    const r = report.refresh;
+    lines.push('### Refresh integrity');
+    lines.push('');
+    lines.push(
+      `${fmt(r.seeded)} unspent refresh tokens were seeded; each was presented at most once under load. ` +
+        `${fmt(r.successes)} refreshes answered 200 and ${fmt(r.unanswered)} were still in flight when a run stopped; ` +
+        `${fmt(r.spent)} tokens are spent in \`refresh_tokens\`, ` +
+        `${fmt(r.orphaned)} spent tokens lack their successor row, ${fmt(r.successorsSpent)} successors were spent. ` +
+        `Race check: ${fmt(r.raceTokens)} tokens each presented twice at once → ${fmt(r.raceWinners)} winners, ` +
+        `${fmt(r.raceDoubleWins)} tokens with two winners.`,
+    );
+    lines.push('');
+  }
+  if (report.soak) {
+    const s = report.soak;
+    lines.push('### Soak');
+    lines.push('');
+    lines.push(
+      `${fmt(s.durationS)} s of \`GET /api/auth/me\` at ${fmt(s.rate)} requests/s (70% of the measured capacity; ` +
+        `achieved ${fmt(s.achievedRps)}/s, p99 ${fmt(s.p99)} ms, ${fmt(s.errors)} errors): RSS ${fmt(s.rssAt20sMb, 1)} MB ` +
+        `after 20 s, ${fmt(s.rssEndMb, 1)} MB at the end (${s.changePct >= 0 ? '+' : ''}${fmt(s.changePct, 1)}%).`,
+    );
+    lines.push('');
+  }
+  lines.push(
+    `Service process: ${fmt(report.service.idleRssMb, 1)} MB RSS idle after seeding, ${fmt(report.service.peakRssMb, 1)} MB ` +
+      `peak (VmHWM); SIGTERM to exit ${report.service.stopMs} ms, exit code ${report.service.exitCode}.`,
+  );
+  lines.push('');
+  if (report.notes.length > 0) {
+    lines.push('Notes:');
+    lines.push('');
+    for (const note of report.notes) lines.push(`- ${note}`);
+    lines.push('');
+  }
+  lines.push(`![Requests per second per endpoint against the bare Nest route](${chartFile})`);
+  return lines.join('\n');
+}
+
+const HOW = `# Performance
+
+How fast the service answers, measured by \`npm run bench\` (\`scripts/bench.ts\`).
+
+## How the numbers are taken
+
+- \`npm run bench\` builds the service (\`nest build\`), then runs \`scripts/bench.ts\` with Node's type stripping.
+  With \`DATABASE_URL\` and \`REDIS_URL\` set it uses that PostgreSQL server (in a fresh database it creates and
+  drops) and that Redis (under a fresh key prefix); otherwise the embedded parts.
+- The service runs as its own process, \`node <flags> dist/src/main.js\`, exactly as \`npm run start:prod\` runs
+  it (the Node flags are read from that script): \`LOG_LEVEL=info\` as in production with stdout to /dev/null,
+  \`RATE_LIMIT_MAX\` raised so the limiter counts but never refuses, bcrypt at the configured cost, \`NODE_ENV=production\`
+  on the real parts. autocannon runs in the benchmark process, so the two share the machine's cores (and
+  PostgreSQL and Redis share them too) but not an event loop.
+- The baseline is \`scripts/bench/bare-app.mjs\`: a minimal NestJS app on Express with one GET route answering a
+  \`/me\`-sized envelope, started the same way on the same Node.
+- Users are seeded by one signup through the API (send code → mail → verify → signup), whose password hash is
+  then copied into more accounts. Sessions with unspent refresh tokens are written straight into PostgreSQL
+  and their JWTs signed with the service's secret: the state a login leaves, without a bcrypt run each.
+- Each row is one autocannon run: a warm-up, then a fixed measured window, without a break (so nothing the
+  warm-up left in flight is abandoned). Every response is timestamped; requests/s = responses in the window /
+  its length, p50/p99 from their latencies; errors = responses other than the expected status (200, or 400
+  for the wrong-code verify) plus requests that got no answer. Logins get at least 2 s of warm-up and 5 s of
+  measurement (50 of them queue for ~1.3 s of bcrypt).
+- Memory: \`/proc/<pid>/status\` of the service (VmRSS every 100 ms, VmHWM at the end); for the cluster the sum
+  over the primary and its workers.
+- The bcrypt bound: cores × 1000 / (median ms of one bcrypt comparison at the configured cost, measured in
+  the benchmark process before any load).
+- Refresh: every request carries a fresh, never-used refresh token; afterwards the benchmark counts spent
+  rows against 200 responses and checks each spent token has its successor row. A small race check presents
+  tokens twice at once and expects exactly one winner each.
+- Soak (full run only): 2 minutes at 70% of the measured \`/me\` capacity (autocannon \`overallRate\`);
+  RSS after 20 s is compared with RSS at the end.
+- \`npm run bench -- --quick\` (CI) runs 3 s per row without soak and log-off rows, and writes to
+  \`bench-results/\` unless given \`--docs\`. \`--cpu-prof\` runs the service under \`node --cpu-prof\` and prints
+  where its time went.
+
+`;
+
+/** Rewrites the generated part of docs/PERFORMANCE.md (between the markers), keeping the rest. */
+export function writeMarkdown(path: string, generated: string): void {
+  const block = `${BEGIN}\n${generated}\n${END}`;
+  const existing = existsSync(path) ? readFileSync(path, 'utf8') : `${HOW}${BEGIN}\n${END}\n`;
+  const start = existing.indexOf(BEGIN.slice(0, 20));
+  const end = existing.indexOf(END);
+  const next =
+    start >= 0 && end > start
+      ? existing.slice(0, start) + block + existing.slice(end + END.length)
+      : `${existing.trimEnd()}\n\n${block}\n`;
+  writeFileSync(path, next);
+}
