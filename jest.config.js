@@ -4,8 +4,6 @@ const base = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   testEnvironment: 'node',
-  // Booting the app (PGlite, migrations) takes seconds on a loaded 2-core machine.
-  testTimeout: 30_000,
   setupFilesAfterEnv: ['<rootDir>/test/support/preload-esm.ts'],
 };
 
@@ -15,6 +13,8 @@ const base = {
  * REDIS_URL / SMTP_URL when they are set.
  */
 export default {
+  // Booting the app (PGlite, migrations) takes seconds on a loaded 2-core machine; a global option, not per project.
+  testTimeout: 30_000,
   projects: [
     { ...base, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/migrations/**/*.spec.ts'] },
     { ...base, displayName: 'e2e', rootDir: '.', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.spec.ts'] },

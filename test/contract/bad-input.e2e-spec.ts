@@ -1,11 +1,17 @@
 import { jest } from '@jest/globals';
 import {
-  type ExpectedError,
   expectFailure,
   expectNoRowsWritten,
+  LOGIN,
+  LOGOUT,
+  ME,
+  REFRESH,
   refreshTokenRows,
+  REISSUE,
   SEND_PATH,
   sessionRows,
+  SIGNUP,
+  type ExpectedError,
   validationFailed,
   VERIFY_PATH,
 } from '../support/contract.js';
@@ -26,12 +32,6 @@ import {
 
 jest.setTimeout(30_000);
 
-const SIGNUP = '/api/auth/signup';
-const LOGIN = '/api/auth/login';
-const LOGOUT = '/api/auth/logout';
-const REFRESH = '/api/auth/refresh';
-const REISSUE = '/api/auth/reissue';
-const ME = '/api/auth/me';
 const POSTS = [SEND_PATH, VERIFY_PATH, SIGNUP, LOGIN, LOGOUT, REFRESH, REISSUE];
 
 const M = {

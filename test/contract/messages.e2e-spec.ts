@@ -10,13 +10,19 @@ import {
   expectFailure,
   expectRetryAfter,
   letTimePass,
+  LOGIN,
+  LOGOUT,
+  ME,
   otherCode,
+  REFRESH,
   refreshTokenRows,
+  REISSUE,
   SEND_PATH,
+  sendCode,
   seoulDate,
   seoulTimestamp,
-  sendCode,
   sessionRows,
+  SIGNUP,
   userRows,
   validationFailed,
   VERIFY_PATH,
@@ -36,13 +42,6 @@ import {
 
 // Starting an app takes a few seconds on a busy machine.
 jest.setTimeout(30_000);
-
-const SIGNUP = '/api/auth/signup';
-const LOGIN = '/api/auth/login';
-const LOGOUT = '/api/auth/logout';
-const REFRESH = '/api/auth/refresh';
-const ME = '/api/auth/me';
-const REISSUE = '/api/auth/reissue';
 
 const M = {
   emailRequired: '이메일은 필수입니다.',

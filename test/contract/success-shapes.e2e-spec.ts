@@ -3,10 +3,16 @@ import {
   claimsOf,
   countRows,
   GENERATED_TRACE_ID,
+  LOGIN,
+  LOGOUT,
+  ME,
+  REFRESH,
   refreshTokenRows,
+  REISSUE,
   SEND_PATH,
   sendCode,
   sessionRows,
+  SIGNUP,
   userRows,
   VERIFY_PATH,
 } from '../support/contract.js';
@@ -24,12 +30,6 @@ import {
 
 jest.setTimeout(30_000);
 
-const SIGNUP = '/api/auth/signup';
-const LOGIN = '/api/auth/login';
-const LOGOUT = '/api/auth/logout';
-const REFRESH = '/api/auth/refresh';
-const ME = '/api/auth/me';
-const REISSUE = '/api/auth/reissue';
 const FRONTEND = 'http://localhost:3000';
 
 const ok = (data: unknown, message = '성공') => ({ code: { code: 200, message: '성공' }, message, data });

@@ -208,6 +208,12 @@ export async function letTimePass(t: TestApp, ms: number): Promise<void> {
 
 export const SEND_PATH = '/api/auth/email/verification/send';
 export const VERIFY_PATH = '/api/auth/email/verification/verify';
+export const SIGNUP = '/api/auth/signup';
+export const LOGIN = '/api/auth/login';
+export const LOGOUT = '/api/auth/logout';
+export const REFRESH = '/api/auth/refresh';
+export const REISSUE = '/api/auth/reissue';
+export const ME = '/api/auth/me';
 
 /** Sends a verification code and returns it, read from the mail the SMTP sink received. */
 export async function sendCode(t: TestApp, email: string): Promise<string> {
