@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import {
   expectFailure,
   expectNoRowsWritten,
+  FIELD_MESSAGE,
   LOGIN,
   LOGOUT,
   ME,
@@ -34,24 +35,7 @@ jest.setTimeout(30_000);
 
 const POSTS = [SEND_PATH, VERIFY_PATH, SIGNUP, LOGIN, LOGOUT, REFRESH, REISSUE];
 
-const M = {
-  emailRequired: '이메일은 필수입니다.',
-  emailFormat: '올바른 이메일 형식이 아닙니다.',
-  codeFormat: '인증코드는 6자리 숫자여야 합니다.',
-  passwordRequired: '비밀번호는 필수입니다.',
-  passwordLength: '비밀번호는 8자 이상 128자 이하여야 합니다.',
-  nameRequired: '이름은 필수입니다.',
-  nameLength: '이름은 최대 10자까지 입력 가능합니다.',
-  nicknameRequired: '닉네임은 필수입니다.',
-  nicknameLength: '닉네임은 최대 10자까지 입력 가능합니다.',
-  birthDateRequired: '생년월일은 필수입니다.',
-  birthDateFormat: '생년월일 형식이 올바르지 않습니다.',
-  sidoLength: '시/도는 최대 50자까지 입력 가능합니다.',
-  gugunLength: '구/군은 최대 50자까지 입력 가능합니다.',
-  refreshTokenRequired: 'Refresh Token은 필수입니다.',
-  /** The generic VALIDATION_FAILED message, for characters a text field cannot hold. */
-  invalid: '잘못된 요청입니다.',
-} as const;
+const M = FIELD_MESSAGE;
 
 const INVALID_JSON: ExpectedError = {
   status: 400,

@@ -240,3 +240,27 @@ export async function expectNoRowsWritten(t: TestApp, act: () => Promise<unknown
   await act();
   expect(await countRows(t)).toEqual(before);
 }
+
+/**
+ * The SPEC §2 field messages, written out here rather than imported from src:
+ * a change to the catalogue must fail these tests.
+ */
+export const FIELD_MESSAGE = {
+  emailRequired: '이메일은 필수입니다.',
+  emailFormat: '올바른 이메일 형식이 아닙니다.',
+  emailLength: '이메일은 최대 100자까지 입력 가능합니다.',
+  codeRequired: '인증코드는 필수입니다.',
+  codeFormat: '인증코드는 6자리 숫자여야 합니다.',
+  passwordRequired: '비밀번호는 필수입니다.',
+  passwordLength: '비밀번호는 8자 이상 128자 이하여야 합니다.',
+  nameRequired: '이름은 필수입니다.',
+  nameLength: '이름은 최대 10자까지 입력 가능합니다.',
+  nicknameRequired: '닉네임은 필수입니다.',
+  nicknameLength: '닉네임은 최대 10자까지 입력 가능합니다.',
+  birthDateRequired: '생년월일은 필수입니다.',
+  birthDateFormat: '생년월일 형식이 올바르지 않습니다.',
+  sidoLength: '시/도는 최대 50자까지 입력 가능합니다.',
+  gugunLength: '구/군은 최대 50자까지 입력 가능합니다.',
+  refreshTokenRequired: 'Refresh Token은 필수입니다.',
+  invalid: '잘못된 요청입니다.',
+} as const;
