@@ -4,11 +4,12 @@ import type { NextFunction, Request, Response } from 'express';
 import { KeyValueStore } from '../../cache/key-value.store.js';
 import { appConfig } from '../../config/app.config.js';
 import { AppException, retryAfterSeconds } from '../errors/app.exception.js';
+import { clientAddress } from './client-address.js';
 
 /**
  * Per-IP fixed-window limit on /api/auth/* (RATE_LIMIT_MAX per
- * RATE_LIMIT_WINDOW): one atomic increment per request, shared by every
- * instance through Redis.
+ * RATE_LIMIT_WINDOW), keyed on the client address TRUST_PROXY resolves: one
+ * atomic increment per request, shared by every instance through Redis.
  */
 @Injectable()
 export class RateLimitMiddleware implements NestMiddleware {
@@ -18,9 +19,8 @@ export class RateLimitMiddleware implements NestMiddleware {
   ) {}
 
   use(req: Request, _res: Response, next: NextFunction): void {
-    const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     this.store
-      .increment(`rate:${ip}`, this.app.rateLimitWindowMs)
+      .increment(`rate:${clientAddress(req)}`, this.app.rateLimitWindowMs)
       .then((counter) => {
         if (counter.count > this.app.rateLimitMax) {
           next(new AppException('TOO_MANY_REQUESTS', { retryAfter: retryAfterSeconds(counter.ttlMs) }));
