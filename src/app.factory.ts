@@ -12,6 +12,7 @@ import { ErrorResponseDoc } from './common/http/api-response.js';
 import { jsonBodyParsing } from './common/http/body-parsing.js';
 import { GracefulShutdown } from './common/http/graceful-shutdown.js';
 import { RateLimitMiddleware } from './common/http/rate-limit.middleware.js';
+import { securityHeaders } from './common/http/security-headers.js';
 import { traceMiddleware } from './common/http/trace.middleware.js';
 import { createAccessLogger, createRootLogger, PinoNestLogger } from './common/logging/logger.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
@@ -43,6 +44,8 @@ export async function createApp(): Promise<CreatedApp> {
   // Every answer is per caller and not cacheable: hashing each body for an ETag buys nothing.
   app.set('etag', false);
   app.use(traceMiddleware);
+  // Before anything that can refuse a request, so errors, 429s and redirects carry them too.
+  app.use(securityHeaders('/api/docs'));
   // Before anything that can refuse a request, so browsers can read every error.
   app.enableCors({
     origin: config.corsOrigins,
