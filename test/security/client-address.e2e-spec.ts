@@ -124,6 +124,34 @@ describe('TRUST_PROXY=1 behind one proxy', () => {
   });
 });
 
+describe('TRUST_PROXY=2 behind two chained proxies', () => {
+  // client 127.0.0.2 → outer proxy (appends 127.0.0.2, connects from 127.0.1.1) → inner proxy (appends 127.0.1.1) → service
+  let t: TestApp;
+  let inner: ReverseProxy;
+  let outer: ReverseProxy;
+
+  beforeAll(async () => {
+    t = await startTestApp({ TRUST_PROXY: '2', RATE_LIMIT_MAX: String(MAX) });
+    inner = await startReverseProxy(baseUrl(t));
+    outer = await startReverseProxy(`http://127.0.0.1:${inner.port}`, { localAddress: '127.0.1.1' });
+  }, BOOT_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await outer?.close();
+    await inner?.close();
+    await t?.close();
+  });
+
+  it('takes the entry the outer proxy appended and limits it despite rotating forged values', async () => {
+    expectTooManyRequests(await exhaustWithRotatingForgedHeaders(outer.port, CLIENT));
+    expect({
+      client: await counter(t, CLIENT),
+      outerProxy: await counter(t, '127.0.1.1'),
+      forged: await counter(t, '1.2.3.1'),
+    }).toEqual({ client: MAX + 1, outerProxy: null, forged: null });
+  });
+});
+
 describe('TRUST_PROXY=0 (the default)', () => {
   let t: TestApp;
   let proxy: ReverseProxy;
