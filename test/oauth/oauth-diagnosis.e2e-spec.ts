@@ -235,6 +235,20 @@ describe('diagnosing failed exchanges', () => {
       },
     );
 
+    it('a repeated iss is refused even when one of them is right', async () => {
+      const user = providerUser();
+      emulators.naver.addUser(user);
+      const exchanges = tokenRequests('naver');
+      const started = await start(t, '/oauth2/authorization/naver');
+      const back = await authorize(started.authorizeUrl, { user: user.id });
+      back.searchParams.append('iss', ISSUERS.naver);
+      back.searchParams.append('iss', 'https://mix-up.example.com');
+
+      expectFailure(landing(await callback(t, back, started.cookie)), 'NAVER_AUTH_FAILED');
+      expect(tokenRequests('naver')).toBe(exchanges);
+      expect(await userRows(t, 'provider_user_id = $1', [user.id])).toEqual([]);
+    });
+
     it('a cancel carrying another iss is a failed login too, not a cancel', async () => {
       const user = providerUser();
       emulators.kakao.addUser(user);
