@@ -366,10 +366,12 @@ describe('Kakao emulator', () => {
         email: 'alice@example.com',
       },
     });
+    // Header only: a token in the query string is refused (RFC 6750 §2.3).
     const viaQuery = await fetch(`${emu().urls.userInfo}?access_token=${token}`, {
       method: 'POST',
     });
-    expect(viaQuery.status).toBe(200);
+    expect(viaQuery.status).toBe(401);
+    expect(await bodyOf(viaQuery)).toEqual({ msg: 'this access token does not exist', code: -401 });
   });
 
   it('/v2/user/me omits the email without consent', async () => {
@@ -1050,5 +1052,94 @@ describe('Naver emulator', () => {
       resultcode: '024',
       message: 'Authentication failed /* 인증에 실패했습니다. */',
     });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Every emulator: RFC 9207 iss, header-only tokens, revoked tokens
+// ---------------------------------------------------------------------------------------------
+
+describe('every emulator', () => {
+  const starters = {
+    kakao: startKakaoEmulator,
+    google: startGoogleEmulator,
+    github: startGitHubEmulator,
+    naver: startNaverEmulator,
+  };
+  type Name = keyof typeof starters;
+  const names = Object.keys(starters) as Name[];
+  const CLIENT = 'every-client';
+  /** What each provider's API answers for a token it refuses. */
+  const refusals: Record<Name, { status: number; body: Json }> = {
+    kakao: { status: 401, body: { msg: 'this access token does not exist', code: -401 } },
+    google: { status: 401, body: { error: 'invalid_request', error_description: 'Invalid Credentials' } },
+    github: {
+      status: 401,
+      body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' },
+    },
+    naver: { status: 401, body: { resultcode: '024', message: 'Authentication failed /* 인증에 실패했습니다. */' } },
+  };
+  let emu: StartedEmulator | undefined;
+  afterEach(async () => {
+    await emu?.close();
+    emu = undefined;
+  });
+  const started = async (name: Name, opts: EmulatorOptions = {}): Promise<StartedEmulator> => {
+    clock = START;
+    emu = await starters[name]({
+      now,
+      users: [alice],
+      clients: [{ clientId: CLIENT, redirectUris: [CALLBACK] }],
+      ...opts,
+    });
+    return emu;
+  };
+  const authorizeParams: Params = {
+    response_type: 'code',
+    client_id: CLIENT,
+    redirect_uri: CALLBACK,
+    scope: 'openid email profile',
+    state: 'st-9207',
+  };
+
+  it.each(names)('%s: sends no iss unless asked, then iss on accept and on cancel', async (name) => {
+    const e = await started(name);
+    const plain = new URL(location(await get(authorizeUrl(e, { ...authorizeParams, emulator_auto: 'accept' }))));
+    expect(plain.searchParams.has('iss')).toBe(false);
+
+    e.setIssuer('https://issuer.example.com/o');
+    const accepted = new URL(location(await get(authorizeUrl(e, { ...authorizeParams, emulator_auto: 'accept' }))));
+    expect(accepted.searchParams.get('code')).toBeTruthy();
+    expect(accepted.searchParams.get('state')).toBe('st-9207');
+    expect(accepted.searchParams.get('iss')).toBe('https://issuer.example.com/o');
+    const cancelled = new URL(location(await get(authorizeUrl(e, { ...authorizeParams, emulator_auto: 'cancel' }))));
+    expect(cancelled.searchParams.get('error')).toBe('access_denied');
+    expect(cancelled.searchParams.get('iss')).toBe('https://issuer.example.com/o');
+  });
+
+  it('the issuer option sends iss from the start', async () => {
+    const e = await started('kakao', { issuer: 'https://kauth.kakao.com' });
+    const back = new URL(location(await get(authorizeUrl(e, { ...authorizeParams, emulator_auto: 'accept' }))));
+    expect(back.searchParams.get('iss')).toBe('https://kauth.kakao.com');
+  });
+
+  it.each(names)('%s: the userinfo API takes the token in the header only, never ?access_token=', async (name) => {
+    const e = await started(name);
+    const token = e.issueAccessToken(alice.id, CLIENT);
+    const headers = { 'user-agent': 'emulator-spec' };
+    expect((await get(e.urls.userInfo, { ...headers, authorization: `Bearer ${token}` })).status).toBe(200);
+    const viaQuery = await get(`${e.urls.userInfo}?access_token=${encodeURIComponent(token)}`, headers);
+    expect(viaQuery.status).toBe(401);
+  });
+
+  it.each(names)('%s: setTokensRevoked refuses a valid token with the provider’s own error', async (name) => {
+    const e = await started(name);
+    const token = e.issueAccessToken(alice.id, CLIENT);
+    const headers = { 'user-agent': 'emulator-spec', authorization: `Bearer ${token}` };
+    e.setTokensRevoked(true);
+    const refused = await get(e.urls.userInfo, headers);
+    expect({ status: refused.status, body: await bodyOf(refused) }).toEqual(refusals[name]);
+    e.setTokensRevoked(false);
+    expect((await get(e.urls.userInfo, headers)).status).toBe(200);
   });
 });

@@ -139,7 +139,7 @@ export class KakaoEmulator extends OAuthEmulator {
   }
 
   private withToken(req: RecordedRequest, ok: (grant: AccessGrant) => Reply): Reply {
-    const grant = this.findGrant(bearerToken(req, ['bearer'], 'access_token'));
+    const grant = this.findGrant(bearerToken(req, ['bearer']));
     return grant ? ok(grant) : kakaoJson(401, NO_SUCH_TOKEN);
   }
 
