@@ -25,8 +25,12 @@ function selectLane(projects) {
 }
 
 export default {
-  // Booting the app (PGlite, migrations) takes seconds on a loaded 2-core machine; a global option, not per project.
-  testTimeout: 30_000,
+  // Booting the app (PGlite, migrations) takes seconds on a quiet 2-core machine and tens of seconds on a
+  // loaded one: a slow machine must not fail a test. One global value (Jest reads it only here), no per-file ones.
+  testTimeout: 120_000,
+  // One worker on 2 cores; a worker that holds more than this after a test file is replaced, so the memory
+  // of earlier files (each boots its own app and PGlite) does not pile up in one process.
+  workerIdleMemoryLimit: '800MB',
   projects: selectLane([
     { ...base, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/migrations/**/*.spec.ts'] },
     {

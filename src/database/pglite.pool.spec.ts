@@ -1,10 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
-import { jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { pgliteDriver, PGlitePool } from './pglite.pool.js';
-
-// Booting PGlite (initdb) takes seconds and hundreds of MB on shared cores: one instance for the file.
-jest.setTimeout(30_000);
 
 /**
  * PGlite is one session. These check that the pool lends it to one query
