@@ -74,7 +74,7 @@ export class SmtpSink {
       .find((mail) => mail.to.includes(to.toLowerCase()));
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no mail to ${to} within 5 s`)), 5_000);
+      const timer = setTimeout(() => reject(new Error(`no mail to ${to} within 30 s`)), 30_000);
       this.waiters.push({
         to: to.toLowerCase(),
         after,
