@@ -113,6 +113,11 @@ export async function startTestApp(
   let app: INestApplication;
   try {
     ({ app } = await createApp());
+  } catch (error) {
+    // A start refused (e.g. by its configuration) leaves no SMTP server or database behind.
+    await mail.stop();
+    await database?.drop();
+    throw error;
   } finally {
     process.env = saved;
   }
