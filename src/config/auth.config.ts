@@ -43,6 +43,7 @@ export const authConfig = registerAs('auth', () => {
     emailCodeTtlMs: durationVar(env, 'EMAIL_CODE_TTL', '5m', 1000),
     emailCodeMaxAttempts: intVar(env, 'EMAIL_CODE_MAX_ATTEMPTS', 5, 1, 100),
     emailCodeResendCooldownMs: durationVar(env, 'EMAIL_CODE_RESEND_COOLDOWN', '60s', 0),
+    emailCodeDailyLimit: intVar(env, 'EMAIL_CODE_DAILY_LIMIT', 20, 1, 1000),
     emailVerifiedTtlMs: durationVar(env, 'EMAIL_VERIFIED_TTL', '30m', 1000),
     passwordMinLength,
     passwordMaxLength: 128,
