@@ -78,6 +78,21 @@ describe('security events and personal data in keys and logs', () => {
     });
   });
 
+  it('logs an SMTP refusal, which quotes the recipient, without the address', async () => {
+    const email = uniqueEmail('refused');
+    t.mail.rejectNextRecipients(1);
+    const res = await t.http.post('/api/auth/email/verification/send').send({ email });
+    expect({ status: res.status, errorCode: res.body.errorCode }).toEqual({
+      status: 503,
+      errorCode: 'MAIL_SEND_FAILED',
+    });
+
+    const refusals = lines.filter((line) => line.msg === 'verification mail not sent');
+    expect(refusals.at(-1)?.cause).toEqual(expect.stringContaining('<[email]>: Recipient address rejected'));
+    expect(JSON.stringify(lines)).not.toContain(email);
+    expect(JSON.stringify(lines)).not.toContain(email.split('@')[0]);
+  });
+
   it('logs failed, succeeded, throttled, logout and refresh reuse with ip, User-Agent, traceId and userId, and no secret', async () => {
     const body = signupBody();
     const sentBefore = t.mail.mails.length;

@@ -24,3 +24,14 @@ export class EmailKeys {
     return createHmac('sha256', this.key).update(email).digest('base64url');
   }
 }
+
+const ADDRESS = /[^\s<>()[\]"',;:@]+@[^\s<>()[\]"',;:@]+\.[^\s<>()[\]"',;:@]+/g;
+
+/**
+ * Replaces anything shaped like an email address with `[email]`, for text
+ * from elsewhere that goes to the log (an SMTP server's answer quotes the
+ * recipient; a driver error may quote a value).
+ */
+export function maskEmails(text: string): string {
+  return text.replace(ADDRESS, '[email]');
+}
