@@ -1,7 +1,8 @@
 import { jest } from '@jest/globals';
 import { createHmac, hkdfSync } from 'node:crypto';
 import { codeFrom } from '../support/smtp-sink.js';
-import { expectError, startTestApp, type TestApp, uniqueEmail } from '../support/test-app.js';
+import request from 'supertest';
+import { expectError, startTestApp, type TestApp, uniqueEmail, useRealServices } from '../support/test-app.js';
 import { tally } from './security-support.js';
 
 jest.setTimeout(90_000);
@@ -95,5 +96,36 @@ describe('daily limit on verification codes', () => {
     const other = uniqueEmail('other');
     expect((await t.http.post(SEND).send({ email: other })).status).toBe(200);
     expect(await dailyKeys(other)).toHaveLength(1);
+  });
+});
+
+const describeReal = useRealServices ? describe : describe.skip;
+
+describeReal('daily limit across two instances on one Redis', () => {
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => {
+    a = await startTestApp({ EMAIL_CODE_RESEND_COOLDOWN: '0' });
+    b = await startTestApp({ EMAIL_CODE_RESEND_COOLDOWN: '0' }, { join: a });
+  });
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+  });
+
+  it('sends exactly 20 of 30 codes split over A and B', async () => {
+    const email = uniqueEmail('split');
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        request((i % 2 ? b : a).app.getHttpServer())
+          .post(SEND)
+          .send({ email }),
+      ),
+    );
+    expect(tally(answers)).toEqual({ '200': DAILY_LIMIT, '429 EMAIL_SEND_COOLDOWN': 30 - DAILY_LIMIT });
+    const sent = () => [...a.mail.mails, ...b.mail.mails].filter((mail) => mail.to.includes(email)).length;
+    const deadline = Date.now() + 10_000;
+    while (sent() < DAILY_LIMIT && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(sent()).toBe(DAILY_LIMIT);
   });
 });
