@@ -2,6 +2,7 @@ import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { StoreModule } from '../cache/store.module.js';
+import { SecurityModule } from '../common/security/security.module.js';
 import { TimeModule } from '../common/time/time.module.js';
 import { authConfig } from '../config/auth.config.js';
 import { MailModule } from '../mail/mail.module.js';
@@ -17,7 +18,7 @@ import { LoginThrottleService } from './login-throttle.service.js';
 import { PasswordService } from './password.service.js';
 
 @Module({
-  imports: [UsersModule, TokenModule, MailModule, StoreModule, TimeModule],
+  imports: [UsersModule, TokenModule, MailModule, StoreModule, TimeModule, SecurityModule],
   controllers: [AuthController],
   providers: [
     AuthService,

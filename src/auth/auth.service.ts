@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { AppException } from '../common/errors/app.exception.js';
 import { FIELD_MESSAGES } from '../common/errors/error-catalogue.js';
 import { bearerToken } from '../common/http/bearer.js';
+import { SecurityEvents } from '../common/security/security-events.js';
 import { Clock } from '../common/time/clock.js';
 import { fullYears, localDate } from '../common/time/zoned-time.js';
 import { appConfig } from '../config/app.config.js';
@@ -35,6 +36,7 @@ export class AuthService {
     private readonly jwt: JwtTokenService,
     private readonly throttle: LoginThrottleService,
     private readonly clock: Clock,
+    private readonly events: SecurityEvents,
   ) {}
 
   /**
@@ -69,17 +71,22 @@ export class AuthService {
     }
   }
 
-  /** Same answer and the same bcrypt work for an unknown email, a wrong password, or a social-only account. */
+  /**
+   * Same answer and the same bcrypt work for an unknown email, a wrong
+   * password, or a social-only account. The comparison runs only inside a
+   * login-throttle slot; the account is looked up first, so a database
+   * outage answers 503 without using one.
+   */
   async login(dto: LoginDto): Promise<LoginResult> {
-    await this.throttle.assertAllowed(dto.email);
     const user = await this.users.findLocalByEmail(dto.email);
-    const valid = await this.passwords.verify(dto.password, user?.passwordHash);
+    const valid = await this.throttle.attempt(dto.email, () => this.passwords.verify(dto.password, user?.passwordHash));
     if (!user || !valid) {
-      await this.throttle.recordFailure(dto.email);
+      this.events.emit('login.failed', { email: dto.email, ...(user && { userId: user.id }) });
       throw new AppException('INVALID_CREDENTIALS');
     }
-    await this.throttle.reset(dto.email);
-    return this.issueLogin(Number(user.id));
+    const result = await this.issueLogin(Number(user.id));
+    this.events.emit('login.succeeded', { email: dto.email, userId: user.id });
+    return result;
   }
 
   /** Opens a session for a user who has proven who they are (password or a social provider). */
@@ -101,6 +108,11 @@ export class AuthService {
     const verified = this.jwt.verify(token, 'access');
     if (verified.status !== 'valid') throw new AppException('TOKEN_INVALID', { status: 400 });
     if (!(await this.sessions.revoke(verified.claims.sid, 'logout'))) throw new AppException('TOKEN_REVOKED');
+    this.events.emit('session.revoked', {
+      userId: verified.claims.sub,
+      sessionId: verified.claims.sid,
+      reason: 'logout',
+    });
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {

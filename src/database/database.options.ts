@@ -49,7 +49,8 @@ export async function buildDataSourceOptions(
     };
   }
   const dataDir = embeddedDataDir(infra);
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  // Owner only (0700), like the directory of the development JWT secret.
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // Loaded only here: a service on real PostgreSQL never pays for it (~8 MB of resident memory).
   const { PGlite } = await import('@electric-sql/pglite');
   const pglite = await PGlite.create(dataDir);

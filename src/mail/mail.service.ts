@@ -2,6 +2,7 @@ import { MailerService } from '@nestjs-modules/mailer';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { DependencyUnavailableError } from '../common/errors/app.exception.js';
+import { maskEmails } from '../common/security/email-keys.js';
 import { authConfig } from '../config/auth.config.js';
 import { infraConfig } from '../config/infra.config.js';
 import { verificationCodeMail } from './mail.templates.js';
@@ -36,7 +37,8 @@ export class MailService {
     } catch (error) {
       this.logger.warn({
         msg: 'verification mail not sent',
-        cause: error instanceof Error ? error.message : String(error),
+        // An SMTP refusal quotes the recipient; the log names no email (SPEC §5).
+        cause: maskEmails(error instanceof Error ? error.message : String(error)),
       });
       throw new DependencyUnavailableError('mail', error);
     }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { KeyValueStore } from '../cache/key-value.store.js';
+import { SecurityEvents } from '../common/security/security-events.js';
 import { Clock } from '../common/time/clock.js';
 import { authConfig } from '../config/auth.config.js';
 import type { TokenClaims } from './jwt.codec.js';
@@ -44,6 +45,7 @@ export class SessionService {
     private readonly sessions: SessionRepository,
     private readonly store: KeyValueStore,
     private readonly clock: Clock,
+    private readonly events: SecurityEvents,
   ) {}
 
   async createSession(userId: number): Promise<TokenPair & { sessionId: string }> {
@@ -101,10 +103,8 @@ export class SessionService {
     const state = await this.sessions.findRefreshState(claims.jti);
     if (!state || state.revokedAt || !state.spentAt) return;
     if (now - state.spentAt.getTime() > this.auth.refreshReuseGraceMs) {
-      this.logger.warn({
-        msg: 'spent refresh token replayed after the grace window; revoking its session',
-        sessionId: claims.sid,
-      });
+      // The theft signal: logged as the refresh.reused event, then the whole session goes.
+      this.events.emit('refresh.reused', { userId: claims.sub, sessionId: claims.sid });
       await this.revoke(claims.sid, 'refresh_reuse');
     }
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { StoreModule } from '../cache/store.module.js';
+import { SecurityModule } from '../common/security/security.module.js';
 import { TimeModule } from '../common/time/time.module.js';
 import { EmailCodeService } from './email-code.service.js';
 import { JwtTokenService } from './jwt-token.service.js';
@@ -8,7 +9,7 @@ import { SessionService } from './session.service.js';
 
 /** Issues and checks every kind of token: access/refresh JWTs with their sessions, and email codes. */
 @Module({
-  imports: [StoreModule, TimeModule],
+  imports: [StoreModule, TimeModule, SecurityModule],
   providers: [JwtTokenService, SessionRepository, SessionService, EmailCodeService],
   exports: [JwtTokenService, SessionService, EmailCodeService],
 })

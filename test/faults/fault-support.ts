@@ -52,3 +52,24 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs: numbe
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/**
+ * SPEC §4: /health answers 503 naming the failing dependency by name only,
+ * with no address, port or driver message.
+ */
+export function expectHealthDown(res: Response, down: 'database' | 'redis'): void {
+  const up = down === 'database' ? 'redis' : 'database';
+  expect({ status: res.status, body: res.body as unknown }).toEqual({
+    status: 503,
+    body: {
+      status: 'error',
+      info: { [up]: { status: 'up' } },
+      error: { [down]: { status: 'down' } },
+      details: {
+        database: { status: down === 'database' ? 'down' : 'up' },
+        redis: { status: down === 'redis' ? 'down' : 'up' },
+      },
+    },
+  });
+  expect(res.text).not.toMatch(/ECONN|refused|127\.0\.0\.1|localhost|:\d+|message/i);
+}

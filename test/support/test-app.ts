@@ -30,6 +30,8 @@ export interface TestApp {
   env: Record<string, string>;
   /** Empties the store, as a Redis restart without persistence would. */
   flushStore(): Promise<void>;
+  /** Every live key of this app in the store, without REDIS_PREFIX (SCAN in Redis; the in-process map otherwise). */
+  storeKeys(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -113,6 +115,11 @@ export async function startTestApp(
   let app: INestApplication;
   try {
     ({ app } = await createApp());
+  } catch (error) {
+    // A start refused (e.g. by its configuration) leaves no SMTP server or database behind.
+    await mail.stop();
+    await database?.drop();
+    throw error;
   } finally {
     process.env = saved;
   }
@@ -136,6 +143,15 @@ export async function startTestApp(
       for await (const keys of redis.scanIterator({ MATCH: `${env.REDIS_PREFIX}*`, COUNT: 500 })) {
         if (keys.length > 0) await redis.del(keys);
       }
+    },
+    storeKeys: async () => {
+      if (store instanceof MemoryStore) return store.keys();
+      const keys: string[] = [];
+      if (!redis) return keys;
+      for await (const batch of redis.scanIterator({ MATCH: `${env.REDIS_PREFIX}*`, COUNT: 500 })) {
+        keys.push(...batch.map((key) => key.slice(env.REDIS_PREFIX.length)));
+      }
+      return keys;
     },
     close: async () => {
       await app.close();
