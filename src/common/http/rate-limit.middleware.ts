@@ -6,6 +6,13 @@ import { appConfig } from '../../config/app.config.js';
 import { AppException, retryAfterSeconds } from '../errors/app.exception.js';
 
 /**
+ * The paths RateLimitMiddleware is mounted on: `/api/auth` in app.factory.ts,
+ * the Spring-style start and callback paths in OAuthModule. The OpenAPI
+ * document gives every operation under them a 429 (src/common/http/openapi.ts).
+ */
+export const RATE_LIMITED_PATHS: readonly string[] = ['/api/auth', '/oauth2/authorization', '/login/oauth2/code'];
+
+/**
  * Per-IP fixed-window limit on /api/auth/* (RATE_LIMIT_MAX per
  * RATE_LIMIT_WINDOW): one atomic increment per request, shared by every
  * instance through Redis.
