@@ -113,7 +113,10 @@ describe('the OpenAPI document (SPEC §4)', () => {
     });
 
     it('names its servers: the origin serving it first, then the development server', () => {
-      expect(doc.servers?.map((server) => server.url)).toEqual(['/', 'http://localhost:8080']);
+      expect(doc.servers?.map((server) => server.url)).toEqual([
+        '/',
+        expect.stringMatching(/^http:\/\/localhost:\d+$/),
+      ]);
     });
 
     it('lists every operation of the service', () => {

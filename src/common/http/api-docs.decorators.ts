@@ -81,11 +81,11 @@ export function statusObjectSchema(status: number): SchemaObject {
   };
 }
 
-/** Documents the success envelope around `data` of the given model (or null/a string). */
+/** Documents the success envelope around `data` of the given model, a list of it (`[Model]`), null or a string. */
 export function ApiEnvelope(options: {
   status?: number;
   message: string;
-  data?: Type<unknown> | 'null' | 'string';
+  data?: Type<unknown> | [Type<unknown>] | 'null' | 'string';
   dataExample?: unknown;
   /** Response headers besides X-Trace-Id (which every response gets). */
   headers?: Record<string, HeaderObject>;
@@ -96,7 +96,9 @@ export function ApiEnvelope(options: {
       ? { type: 'object', nullable: true, enum: [null], example: null }
       : options.data === 'string'
         ? { type: 'string', example: options.dataExample }
-        : { $ref: getSchemaPath(options.data) };
+        : Array.isArray(options.data)
+          ? { type: 'array', items: { $ref: getSchemaPath(options.data[0]) } }
+          : { $ref: getSchemaPath(options.data) };
   const decorators = [
     ApiResponse({
       status,
@@ -113,7 +115,8 @@ export function ApiEnvelope(options: {
       },
     }),
   ];
-  if (typeof options.data === 'function') decorators.unshift(ApiExtraModels(options.data));
+  const model = Array.isArray(options.data) ? options.data[0] : options.data;
+  if (typeof model === 'function') decorators.unshift(ApiExtraModels(model));
   return applyDecorators(...decorators);
 }
 

@@ -12,11 +12,20 @@ class PasswordDto {
   currentPassword: string;
 }
 
+class SessionItem {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+}
+
 @Controller('api/auth')
 class NewRoutesController {
   @Post('password/change')
   @ApiEnvelope({ message: '비밀번호가 변경되었습니다.' })
   change(@Body() _dto: PasswordDto): void {}
+
+  @Get('sessions')
+  @ApiEnvelope({ message: '성공', data: [SessionItem] })
+  list(): void {}
 
   @Delete('sessions/:sessionId')
   @ApiEnvelope({ message: '성공', data: 'string', dataExample: '로그아웃되었습니다.' })
@@ -96,6 +105,19 @@ describe('completeDocument', () => {
     expect(codesAt(responses, 404)).toEqual(['NOT_FOUND']);
     expect(codesAt(responses, 400)).toEqual(['INVALID_JSON']);
     expect(codesAt(responses, 401)).toHaveLength(4);
+  });
+
+  it('documents a list as data, with its model among the components', () => {
+    const responses = operation('/api/auth/sessions', 'get').responses as Record<
+      string,
+      { content: Record<string, { schema: { properties: { data: unknown } } }> }
+    >;
+    expect(responses['200'].content['application/json'].schema.properties.data).toEqual({
+      type: 'array',
+      items: { $ref: '#/components/schemas/SessionItem' },
+    });
+    expect(document.components?.schemas).toHaveProperty('SessionItem');
+    expect(Object.keys(responses).sort()).toEqual(['200', '401', '429', '500', '503']);
   });
 
   it('says security: [] on a @Public() route', () => {
