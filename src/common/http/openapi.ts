@@ -87,8 +87,7 @@ const HEADERS: Record<string, HeaderObject> = {
   },
 };
 
-const headerRef = (name: keyof typeof HEADERS, required = true): ReferenceObject | HeaderObject =>
-  required ? { $ref: `#/components/headers/${name}` } : { ...HEADERS[name], required: false };
+const headerRef = (name: keyof typeof HEADERS): ReferenceObject => ({ $ref: `#/components/headers/${name}` });
 
 /** Reads @Public() and @ApiErrors of every controller method, keyed by the operationId Swagger gives it. */
 export function collectRouteFacts(app: INestApplication): Map<string, RouteFacts> {
@@ -145,7 +144,17 @@ function errorResponse(status: number, errors: ResolvedError[]): ResponseObject 
   return {
     description: STATUS_MESSAGES[status] ?? String(status),
     headers: {
-      ...(status === 429 || status === 503 ? { 'Retry-After': headerRef('Retry-After', retryAfter) } : {}),
+      ...(status === 429 || status === 503
+        ? {
+            'Retry-After': retryAfter
+              ? headerRef('Retry-After')
+              : {
+                  ...HEADERS['Retry-After'],
+                  required: false,
+                  description: '일시적인 장애일 때만: 다시 시도하기까지 기다릴 초',
+                },
+          }
+        : {}),
     },
     content: {
       'application/json': {
