@@ -1,10 +1,39 @@
 import { Controller, Get, Inject, Logger, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthIndicatorResult, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { KeyValueStore } from '../cache/key-value.store.js';
 import { MemoryStore } from '../cache/memory.store.js';
 import { Public } from '../common/decorators/public.decorator.js';
+
+/** Terminus' result, each field present: `{status, info, error, details}` keyed by dependency name. */
+function healthSchema(status: string, example: Record<string, { status: string }>): SchemaObject {
+  const indicators: SchemaObject = {
+    type: 'object',
+    additionalProperties: {
+      type: 'object',
+      required: ['status'],
+      properties: {
+        status: { type: 'string', enum: ['up', 'down'] },
+      },
+      // Only the status leaves the service: no driver message, host or port.
+      additionalProperties: false,
+    },
+  };
+  const down = Object.fromEntries(Object.entries(example).filter(([, value]) => value.status === 'down'));
+  const up = Object.fromEntries(Object.entries(example).filter(([, value]) => value.status === 'up'));
+  return {
+    type: 'object',
+    required: ['status', 'info', 'error', 'details'],
+    properties: {
+      status: { type: 'string', enum: [status] },
+      info: indicators,
+      error: indicators,
+      details: indicators,
+    },
+    example: { status, info: up, error: down, details: example },
+  };
+}
 
 /**
  * 200 when PostgreSQL and the store answer; 503 naming the one that does not,
@@ -28,8 +57,18 @@ export class HealthController {
 
   @Public()
   @Get()
-  @HealthCheck()
-  @ApiOperation({ summary: '상태 확인 (database, redis)' })
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiOperation({ summary: '상태 확인 (database, 그리고 redis 또는 memory 저장소)' })
+  @ApiResponse({
+    status: 200,
+    description: '모두 응답함',
+    schema: healthSchema('ok', { database: { status: 'up' }, redis: { status: 'up' } }),
+  })
+  @ApiResponse({
+    status: 503,
+    description: '응답하지 않는 의존성이 있음 (이름만 밝힘)',
+    schema: healthSchema('error', { database: { status: 'up' }, redis: { status: 'down' } }),
+  })
   async check(@Res() res: Response): Promise<void> {
     try {
       res.status(200).json(await this.health.check([() => this.database(), () => this.storeCheck()]));

@@ -10,6 +10,7 @@ import { KeyValueStore } from '../../src/cache/key-value.store.js';
 import { MemoryStore } from '../../src/cache/memory.store.js';
 import { REDIS_CLIENT } from '../../src/cache/redis-client.module.js';
 import { Clock } from '../../src/common/time/clock.js';
+import { type OpenApiDocument, type OpenApiResponseValidator, validatorFor } from './openapi-validator.js';
 import { codeFrom, SmtpSink } from './smtp-sink.js';
 
 /**
@@ -22,6 +23,7 @@ const realRedisUrl = useRealServices ? process.env.REDIS_URL : undefined;
 
 export interface TestApp {
   app: INestApplication;
+  /** supertest on the app; every response is checked against the app's OpenAPI document (see `validateResponses`). */
   http: ReturnType<typeof request>;
   clock: Clock;
   store: KeyValueStore;
@@ -75,6 +77,30 @@ export interface StartTestAppOptions {
    * (e.g. through a TcpProxy). `t.env` holds the rewritten ones.
    */
   via?: { database?: (url: string) => string; redis?: (url: string) => string };
+  /**
+   * Check every response of `t.http` against the app's OpenAPI document
+   * (default). Only a test that deliberately sends raw garbage turns it off.
+   */
+  validateResponses?: boolean;
+}
+
+const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options']);
+
+/** `agent` whose every request checks its response against the document: an undocumented status or shape fails the test. */
+function validating(
+  agent: ReturnType<typeof request>,
+  validator: OpenApiResponseValidator,
+): ReturnType<typeof request> {
+  return new Proxy(agent, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof property !== 'string' || !VERBS.has(property) || typeof value !== 'function') return value;
+      return (url: string, ...rest: unknown[]) => {
+        const test = (value as (url: string, ...rest: unknown[]) => request.Test).call(target, url, ...rest);
+        return test.expect((res: request.Response) => validator.check(property, url, res));
+      };
+    },
+  });
 }
 
 const JOINED_ENV = ['DATABASE_URL', 'REDIS_URL', 'REDIS_PREFIX', 'JWT_SECRET'];
@@ -126,9 +152,15 @@ export async function startTestApp(
   await app.listen(0, '127.0.0.1');
   const store = app.get(KeyValueStore);
   const redis = app.get<RedisClientType | null>(REDIS_CLIENT);
+  let http = request(app.getHttpServer());
+  if (options.validateResponses !== false) {
+    const docs = await http.get('/api/docs-json');
+    if (docs.status !== 200) throw new Error(`/api/docs-json answered ${docs.status}`);
+    http = validating(http, validatorFor(docs.body as OpenApiDocument));
+  }
   return {
     app,
-    http: request(app.getHttpServer()),
+    http,
     clock: app.get(Clock),
     store,
     db: app.get<DataSource>(getDataSourceToken()),

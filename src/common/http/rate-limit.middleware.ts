@@ -17,6 +17,13 @@ export interface RateLimitRefusalResponder {
 export const RATE_LIMIT_REFUSAL_RESPONDER = Symbol('RATE_LIMIT_REFUSAL_RESPONDER');
 
 /**
+ * The paths RateLimitMiddleware is mounted on: `/api/auth` in app.factory.ts,
+ * the Spring-style start and callback paths in OAuthModule. The OpenAPI
+ * document gives every operation under them a 429 (src/common/http/openapi.ts).
+ */
+export const RATE_LIMITED_PATHS: readonly string[] = ['/api/auth', '/oauth2/authorization', '/login/oauth2/code'];
+
+/**
  * Per-IP fixed-window limit on /api/auth/* (RATE_LIMIT_MAX per
  * RATE_LIMIT_WINDOW), keyed on the client address TRUST_PROXY resolves: one
  * atomic increment per request, shared by every instance through Redis.
