@@ -145,7 +145,8 @@ class BrowserAuthClient implements AuthClient {
    * fetch() with the access token, for the service's own URLs only (paths
    * are resolved against baseUrl; any other origin gets the request as is).
    * A token about to expire is refreshed first; a 401 TOKEN_EXPIRED answer
-   * is refreshed once and retried. Resolves to the Response like fetch();
+   * is refreshed once and retried; a 401 TOKEN_REVOKED (the session was
+   * ended elsewhere) signs out. Resolves to the Response like fetch();
    * rejects with an AuthError when the service cannot be reached or the
    * refresh fails (a session-ending refresh answer has signed out first).
    */
@@ -166,7 +167,10 @@ class BrowserAuthClient implements AuthClient {
       }
     }
     const first = await this.send(request.clone(), session.accessToken);
-    if (first.status !== 401 || (await errorCodeOf(first)) !== 'TOKEN_EXPIRED') return first;
+    if (first.status !== 401) return first;
+    const errorCode = await errorCodeOf(first);
+    if (errorCode === 'TOKEN_REVOKED') this.sessionEnded(session);
+    if (errorCode !== 'TOKEN_EXPIRED') return first;
     const next = await this.refresh(session.accessToken);
     return this.send(request, next.accessToken);
   }
@@ -276,12 +280,20 @@ class BrowserAuthClient implements AuthClient {
       this.channel?.postMessage('refreshed');
       return next;
     } catch (error) {
-      if (error instanceof AuthError && error.endsSession && this.read()?.refreshToken === current.refreshToken) {
-        this.storage.removeItem(this.key);
-        this.announce('signed-out', false);
-      }
+      if (error instanceof AuthError && error.endsSession) this.sessionEnded(current);
       throw error;
     }
+  }
+
+  /**
+   * The service has ended `ended` (refresh refused, or its access token
+   * revoked: logout elsewhere, password change). Signs out, unless storage
+   * already holds another session (a newer login).
+   */
+  private sessionEnded(ended: StoredSession): void {
+    if (this.read()?.refreshToken !== ended.refreshToken) return;
+    this.storage.removeItem(this.key);
+    this.announce('signed-out', false);
   }
 
   /** Endpoint 15 ends the session with the refresh token alone; older services only have logout. */

@@ -338,6 +338,33 @@ describeInBrowser('@pet-market/auth-client in Chromium', () => {
   );
 
   it(
+    'a request answered TOKEN_REVOKED (the session ended elsewhere) signs out every tab',
+    () =>
+      withConsole(async () => {
+        const user = await signUp(app());
+        const [a, b] = [await tab(), await tab()];
+        await login(a, user);
+        await b.waitForFunction(() => (globalThis as unknown as PageGlobals).authEvents.includes('signed-in'));
+        const tokens = await stored(a);
+        // Logged out on the service by someone else holding the token (another device, an admin).
+        const logout = await app().http.post('/api/auth/logout').set('Authorization', `Bearer ${tokens?.accessToken}`);
+        expect(logout.status).toBe(200);
+        const from = service().mark();
+
+        expect(await fetchMe(a, 1)).toEqual([{ status: 401, id: null, errorCode: 'TOKEN_REVOKED' }]);
+
+        expect(service().count('POST', REFRESH, undefined, from)).toBe(0);
+        await b.waitForFunction(() => (globalThis as unknown as PageGlobals).authEvents.includes('signed-out'));
+        expect([await events(a), await events(b)]).toEqual([
+          ['signed-in', 'signed-out'],
+          ['signed-in', 'signed-out'],
+        ]);
+        expect([await stored(a), await accessToken(b)]).toEqual([null, null]);
+      }),
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
     'a 503 or a dropped connection on refresh does not sign out; the next call refreshes',
     () =>
       withConsole(async () => {
