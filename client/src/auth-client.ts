@@ -152,7 +152,11 @@ class BrowserAuthClient implements AuthClient {
    */
   async fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     const target = input instanceof Request ? input.url : input;
-    const url = new URL(target, this.base);
+    // '/api/…' is a path of the service, also when baseUrl has a path prefix.
+    const url =
+      typeof target === 'string' && target.startsWith('/') && !target.startsWith('//')
+        ? new URL(target.slice(1), this.base)
+        : new URL(target, this.base);
     const request = new Request(input instanceof Request ? input : url, init);
     if (!this.isServiceUrl(url)) return this.send(request, null);
 
