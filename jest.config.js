@@ -32,7 +32,12 @@ export default {
   // of earlier files (each boots its own app and PGlite) does not pile up in one process.
   workerIdleMemoryLimit: '800MB',
   projects: selectLane([
-    { ...base, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/migrations/**/*.spec.ts'] },
+    {
+      ...base,
+      displayName: 'unit',
+      rootDir: '.',
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/migrations/**/*.spec.ts', '<rootDir>/client/src/**/*.spec.ts'],
+    },
     {
       ...base,
       displayName: 'e2e',
