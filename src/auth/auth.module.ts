@@ -15,10 +15,11 @@ import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { RevocationPrefetchMiddleware } from './guards/revocation-prefetch.middleware.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 import { PasswordService } from './password.service.js';
+import { SessionsController } from './sessions.controller.js';
 
 @Module({
   imports: [UsersModule, TokenModule, MailModule, StoreModule, TimeModule],
-  controllers: [AuthController],
+  controllers: [AuthController, SessionsController],
   providers: [
     AuthService,
     EmailVerificationService,

@@ -3,12 +3,14 @@ import type { ConfigType } from '@nestjs/config';
 import { AppException } from '../common/errors/app.exception.js';
 import { FIELD_MESSAGES } from '../common/errors/error-catalogue.js';
 import { bearerToken } from '../common/http/bearer.js';
+import { currentClient } from '../common/logging/request-context.js';
 import { Clock } from '../common/time/clock.js';
 import { fullYears, localDate } from '../common/time/zoned-time.js';
 import { appConfig } from '../config/app.config.js';
 import { authConfig } from '../config/auth.config.js';
 import { EmailCodeService } from '../token/email-code.service.js';
 import { JwtTokenService } from '../token/jwt-token.service.js';
+import { CLIENT_IP_MAX, USER_AGENT_MAX } from '../token/session.entity.js';
 import { SessionService, type TokenPair } from '../token/session.service.js';
 import { mapUser, type UserResponse } from '../users/user.mapper.js';
 import { DuplicateUserError } from '../users/users.repository.js';
@@ -17,6 +19,9 @@ import type { LoginDto } from './dto/login.dto.js';
 import type { SignupDto } from './dto/signup.dto.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 import { PasswordService } from './password.service.js';
+
+/** The first `max` characters (code points, as PostgreSQL's varchar counts). */
+const cut = (value: string, max: number): string => [...value].slice(0, max).join('');
 
 export interface LoginResult extends TokenPair {
   user: UserResponse;
@@ -82,11 +87,20 @@ export class AuthService {
     return this.issueLogin(Number(user.id));
   }
 
-  /** Opens a session for a user who has proven who they are (password or a social provider). */
+  /**
+   * Opens a session for a user who has proven who they are (password or a
+   * social provider), recording how (the account's provider) and the
+   * caller's User-Agent and address.
+   */
   async issueLogin(userId: number): Promise<LoginResult> {
     const user = await this.users.getProfile(userId);
     if (!user) throw new AppException('INVALID_CREDENTIALS');
-    const { accessToken, refreshToken } = await this.sessions.createSession(userId);
+    const client = currentClient();
+    const { accessToken, refreshToken } = await this.sessions.createSession(userId, {
+      method: user.provider,
+      userAgent: client.userAgent === undefined ? null : cut(client.userAgent, USER_AGENT_MAX),
+      ip: client.ip === undefined ? null : cut(client.ip, CLIENT_IP_MAX),
+    });
     return { accessToken, refreshToken, user };
   }
 

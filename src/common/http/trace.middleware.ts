@@ -33,5 +33,5 @@ export function traceMiddleware(req: Request, res: Response, next: NextFunction)
   const traceId = typeof given === 'string' && CLIENT_TRACE_ID.test(given) ? given : newTraceId();
   req.traceId = traceId;
   res.setHeader('X-Trace-Id', traceId);
-  requestContext.run({ traceId }, next);
+  requestContext.run({ traceId, client: () => ({ userAgent: req.headers['user-agent'], ip: req.ip }) }, next);
 }
