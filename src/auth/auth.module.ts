@@ -16,10 +16,14 @@ import { RevocationPrefetchMiddleware } from './guards/revocation-prefetch.middl
 import { LoginThrottleService } from './login-throttle.service.js';
 import { PasswordService } from './password.service.js';
 import { SessionsController } from './sessions.controller.js';
+import { BackgroundTasks } from '../common/async/background-tasks.js';
+import { AccountService } from './account.service.js';
+import { PasswordController } from './password.controller.js';
+import { PasswordResetService } from './password-reset.service.js';
 
 @Module({
   imports: [UsersModule, TokenModule, MailModule, StoreModule, TimeModule],
-  controllers: [AuthController, SessionsController],
+  controllers: [AuthController, SessionsController, PasswordController],
   providers: [
     AuthService,
     EmailVerificationService,
@@ -27,6 +31,9 @@ import { SessionsController } from './sessions.controller.js';
     LoginThrottleService,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     RevocationPrefetchMiddleware,
+    BackgroundTasks,
+    PasswordResetService,
+    AccountService,
   ],
   exports: [AuthService, RevocationPrefetchMiddleware],
 })

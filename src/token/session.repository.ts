@@ -130,9 +130,9 @@ export class SessionRepository {
   }
 
   /** The ids of the user's live sessions (optionally but one). */
-  async findActiveIds(userId: number, now: Date, exceptId: string | null): Promise<string[]> {
+  async findActiveIds(userId: number, now: Date, exceptId: string | null, manager?: EntityManager): Promise<string[]> {
     const rows = await queryRows<{ id: string }>(
-      this.db,
+      manager ?? this.db,
       `SELECT id FROM sessions
        WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND ($3::uuid IS NULL OR id <> $3::uuid)`,
       [userId, now, exceptId],

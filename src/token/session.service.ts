@@ -155,7 +155,8 @@ export class SessionService {
   ): Promise<number> {
     const now = new Date(this.clock.now());
     const exceptId = options.exceptId ?? null;
-    const live = await this.sessions.findActiveIds(userId, now, exceptId);
+    // With a transaction, every statement goes through it (the embedded database has one connection).
+    const live = await this.sessions.findActiveIds(userId, now, exceptId, options.manager);
     await this.markRevoked(live, reason);
     const revoked = await this.sessions.revokeAllOfUser(userId, now, reason, exceptId, options.manager);
     // A session opened between the two statements is in the database's answer only.

@@ -54,3 +54,33 @@ export function median(values: number[]): number {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
+
+/** Resolves once the mails and other work started after answers have finished. */
+export async function backgroundIdle(t: TestApp): Promise<void> {
+  const { BackgroundTasks } = await import('../../src/common/async/background-tasks.js');
+  await t.app.get(BackgroundTasks).idle();
+}
+
+/** The token of a reset link in a mail's text. */
+export function resetTokenFrom(text: string): string {
+  const match = /링크: (\S+)/.exec(text);
+  if (!match) throw new Error(`no link in mail: ${text}`);
+  const token = new URL(match[1]).searchParams.get('token');
+  if (!token) throw new Error(`no token in ${match[1]}`);
+  return token;
+}
+
+/** A social-only account, as a first social login would have created it. */
+export async function insertSocialAccount(
+  t: TestApp,
+  email: string,
+  provider = 'kakao',
+  providerUserId = String(Date.now()) + String(Math.floor(Math.random() * 1000)),
+): Promise<number> {
+  const nickname = `s${Math.random().toString(36).slice(2, 11)}`;
+  const rows = await t.db.query<{ id: string }[]>(
+    `INSERT INTO users (email, name, nickname, provider, provider_user_id) VALUES ($1, '소셜', $2, $3, $4) RETURNING id`,
+    [email, nickname, provider, providerUserId],
+  );
+  return Number(rows[0].id);
+}
