@@ -19,11 +19,14 @@ import { SessionsController } from './sessions.controller.js';
 import { BackgroundTasks } from '../common/async/background-tasks.js';
 import { AccountService } from './account.service.js';
 import { PasswordController } from './password.controller.js';
+import { AccountController } from './account.controller.js';
+import { KakaoAdminClient } from './kakao-admin.client.js';
+import { KakaoUnlinkController } from './kakao-unlink.controller.js';
 import { PasswordResetService } from './password-reset.service.js';
 
 @Module({
   imports: [UsersModule, TokenModule, MailModule, StoreModule, TimeModule],
-  controllers: [AuthController, SessionsController, PasswordController],
+  controllers: [AuthController, SessionsController, PasswordController, AccountController, KakaoUnlinkController],
   providers: [
     AuthService,
     EmailVerificationService,
@@ -34,6 +37,7 @@ import { PasswordResetService } from './password-reset.service.js';
     BackgroundTasks,
     PasswordResetService,
     AccountService,
+    KakaoAdminClient,
   ],
   exports: [AuthService, RevocationPrefetchMiddleware],
 })

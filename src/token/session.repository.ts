@@ -140,6 +140,16 @@ export class SessionRepository {
     return rows.map((row) => row.id);
   }
 
+  /** When the session was opened, or null when there is no such session. */
+  async findCreatedAt(sessionId: string): Promise<Date | null> {
+    const rows = await queryRows<{ createdAt: Date }>(
+      this.db,
+      `SELECT created_at AS "createdAt" FROM sessions WHERE id = $1`,
+      [sessionId],
+    );
+    return rows.length > 0 ? new Date(rows[0].createdAt) : null;
+  }
+
   /** True when the session belongs to the user and is neither revoked nor ended. */
   async isActiveSessionOf(sessionId: string, userId: number, now: Date): Promise<boolean> {
     const rows = await queryRows<{ id: string }>(

@@ -172,6 +172,12 @@ export class SessionService {
     await Promise.all(sessionIds.map((id) => this.store.set(revokedKey(id), reason, this.auth.accessTtlMs)));
   }
 
+  /** Milliseconds since the session was opened (re-authentication age), or null when it does not exist. */
+  async ageOf(sessionId: string): Promise<number | null> {
+    const createdAt = await this.sessions.findCreatedAt(sessionId);
+    return createdAt === null ? null : this.clock.now() - createdAt.getTime();
+  }
+
   /** The user's sessions neither revoked nor ended, newest first. */
   listActive(userId: number): Promise<ActiveSession[]> {
     return this.sessions.findActiveByUser(userId, new Date(this.clock.now()));

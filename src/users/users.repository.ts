@@ -71,6 +71,22 @@ export class UsersRepository {
     return rows[0]?.email ?? null;
   }
 
+  /**
+   * Withdrawal: empties every personal field and marks the row a tombstone
+   * (its id is never reused; the unique indexes skip it, so the email and
+   * nickname are free at once). False when the account was already gone.
+   */
+  async erase(id: number, now: Date, manager: EntityManager): Promise<boolean> {
+    const rows = await queryRows<{ id: string }>(
+      manager,
+      `UPDATE users SET email = '', name = '', nickname = '', birth_date = NULL, address_sido = NULL,
+         address_gugun = NULL, password_hash = NULL, provider_user_id = NULL, deleted_at = $2, updated_at = $2
+       WHERE id = $1 AND deleted_at IS NULL RETURNING id`,
+      [id, now],
+    );
+    return rows.length > 0;
+  }
+
   findByProviderIdentity(provider: AuthProvider, providerUserId: string): Promise<UserEntity | null> {
     return this.users.findOneBy({ provider, providerUserId, deletedAt: IsNull() });
   }

@@ -49,6 +49,16 @@ export class UsersService {
     return this.users.setPasswordHash(id, passwordHash, manager);
   }
 
+  /** Erases a live account's personal data inside the caller's transaction (withdrawal). */
+  erase(id: number, now: Date, manager: EntityManager): Promise<boolean> {
+    return this.users.erase(id, now, manager);
+  }
+
+  /** Drops the cached profile (this process's tier and Redis). */
+  async forgetProfile(id: number): Promise<void> {
+    await this.cache.del(profileKey(id));
+  }
+
   findLocalByEmail(email: string): Promise<UserEntity | null> {
     return this.users.findLocalByEmail(email);
   }
