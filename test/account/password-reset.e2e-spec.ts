@@ -111,6 +111,19 @@ describe('password reset', () => {
     expect(await tokenRows(socialId)).toEqual([]);
   });
 
+  it('validates the email of a request', async () => {
+    for (const [email, message] of [
+      [undefined, '이메일은 필수입니다.'],
+      ['  ', '이메일은 필수입니다.'],
+      ['not-an-email', '올바른 이메일 형식이 아닙니다.'],
+      ['a\u0000b@example.com', '올바른 이메일 형식이 아닙니다.'],
+      [`${'a'.repeat(60)}@${'b'.repeat(40)}.example.com`, '이메일은 최대 100자까지 입력 가능합니다.'],
+    ] as const) {
+      const error = expectError(await t.http.post(REQUEST).send({ email }), 400, 'VALIDATION_FAILED', message);
+      expect(error.errors).toEqual([{ field: 'email', message }]);
+    }
+  });
+
   it('sets the new password, revokes every session, forgets the login failures and mails a notice', async () => {
     const user = await signUp(t);
     const sessions = [await logIn(t, user.email, user.password), await logIn(t, user.email, user.password)];
