@@ -104,9 +104,10 @@ export class AccountService {
     const kakaoUserId = user.provider === 'kakao' ? user.providerUserId : null;
     const now = new Date(this.clock.now());
     await this.db.transaction(async (manager) => {
+      // The account row first: its lock makes a login in progress wait, then open no session.
+      if (!(await this.users.erase(userId, now, manager))) throw new AppException('TOKEN_REVOKED');
       await this.sessions.revokeAllOfUser(userId, 'account_deleted', { manager });
       await this.resetTokens.discard(userId, manager);
-      if (!(await this.users.erase(userId, now, manager))) throw new AppException('TOKEN_REVOKED');
     });
     await this.users.forgetProfile(userId);
     // security event: account.deleted

@@ -84,24 +84,31 @@ export class AuthService {
       throw new AppException('INVALID_CREDENTIALS');
     }
     await this.throttle.reset(dto.email);
-    return this.issueLogin(Number(user.id));
+    return this.issueLogin(Number(user.id), user.passwordHash);
   }
 
   /**
    * Opens a session for a user who has proven who they are (password or a
    * social provider), recording how (the account's provider) and the
-   * caller's User-Agent and address.
+   * caller's User-Agent and address. With `passwordHash` (a password login),
+   * no session opens once that password has been replaced meanwhile.
    */
-  async issueLogin(userId: number): Promise<LoginResult> {
+  async issueLogin(userId: number, passwordHash: string | null = null): Promise<LoginResult> {
     const user = await this.users.getProfile(userId);
     if (!user) throw new AppException('INVALID_CREDENTIALS');
     const client = currentClient();
-    const { accessToken, refreshToken } = await this.sessions.createSession(userId, {
-      method: user.provider,
-      userAgent: client.userAgent === undefined ? null : cut(client.userAgent, USER_AGENT_MAX),
-      ip: client.ip === undefined ? null : cut(client.ip, CLIENT_IP_MAX),
-    });
-    return { accessToken, refreshToken, user };
+    const session = await this.sessions.createSession(
+      userId,
+      {
+        method: user.provider,
+        userAgent: client.userAgent === undefined ? null : cut(client.userAgent, USER_AGENT_MAX),
+        ip: client.ip === undefined ? null : cut(client.ip, CLIENT_IP_MAX),
+      },
+      passwordHash,
+    );
+    // The account was withdrawn, or its password replaced, while this login was checked.
+    if (!session) throw new AppException('INVALID_CREDENTIALS');
+    return { accessToken: session.accessToken, refreshToken: session.refreshToken, user };
   }
 
   /**

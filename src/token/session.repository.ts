@@ -52,16 +52,28 @@ export interface ActiveSession {
 export class SessionRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Creates a session with its first refresh token. */
-  async createSession(session: NewSession): Promise<void> {
-    await queryRows(
+  /**
+   * Creates a session with its first refresh token, unless the account was
+   * withdrawn or (with `passwordHash`) its password changed since it was
+   * read: the share lock waits for a withdrawal or reset in progress and then
+   * sees its outcome, so none of them can miss a session opened meanwhile.
+   * False when no session was created.
+   */
+  async createSession(session: NewSession, passwordHash: string | null): Promise<boolean> {
+    const rows = await queryRows<{ id: string }>(
       this.db,
-      `WITH s AS (
+      `WITH u AS (
+         SELECT id FROM users
+         WHERE id = $2 AND deleted_at IS NULL AND ($10::text IS NULL OR password_hash = $10::text)
+         FOR SHARE
+       ), s AS (
          INSERT INTO sessions (id, user_id, created_at, method, user_agent, ip, expires_at)
-         VALUES ($1, $2, $3, $6, $7, $8, $9) RETURNING id
+         SELECT $1, u.id, $3, $6, $7, $8, $9 FROM u RETURNING id
+       ), t AS (
+         INSERT INTO refresh_tokens (jti, session_id, issued_at, expires_at)
+         SELECT $4, s.id, $3, $5 FROM s
        )
-       INSERT INTO refresh_tokens (jti, session_id, issued_at, expires_at)
-       SELECT $4, s.id, $3, $5 FROM s`,
+       SELECT id FROM s`,
       [
         session.sessionId,
         session.userId,
@@ -72,8 +84,10 @@ export class SessionRepository {
         session.userAgent,
         session.ip,
         session.expiresAt,
+        passwordHash,
       ],
     );
+    return rows.length > 0;
   }
 
   /**

@@ -58,24 +58,36 @@ export class SessionService {
     private readonly clock: Clock,
   ) {}
 
-  /** Opens a session that ends SESSION_MAX_AGE from now, whatever its rotations. */
-  async createSession(userId: number, origin: SessionOrigin): Promise<TokenPair & { sessionId: string }> {
+  /**
+   * Opens a session that ends SESSION_MAX_AGE from now, whatever its
+   * rotations. Null when the account is gone, or its password is no longer
+   * `passwordHash` (a reset or change committed while this login checked the
+   * old one).
+   */
+  async createSession(
+    userId: number,
+    origin: SessionOrigin,
+    passwordHash: string | null = null,
+  ): Promise<(TokenPair & { sessionId: string }) | null> {
     const sessionId = randomUUID();
     const refreshJti = randomUUID();
     const now = this.clock.now();
     const endsAt = now + this.auth.sessionMaxAgeMs;
     const refresh = this.jwt.issue('refresh', userId, sessionId, refreshJti, endsAt);
     const access = this.jwt.issue('access', userId, sessionId, undefined, endsAt);
-    await this.sessions.createSession({
-      ...origin,
-      sessionId,
-      userId,
-      refreshJti,
-      now: new Date(now),
-      refreshExpiresAt: new Date(refresh.expiresAt),
-      expiresAt: new Date(endsAt),
-    });
-    return { sessionId, accessToken: access.token, refreshToken: refresh.token };
+    const created = await this.sessions.createSession(
+      {
+        ...origin,
+        sessionId,
+        userId,
+        refreshJti,
+        now: new Date(now),
+        refreshExpiresAt: new Date(refresh.expiresAt),
+        expiresAt: new Date(endsAt),
+      },
+      passwordHash,
+    );
+    return created ? { sessionId, accessToken: access.token, refreshToken: refresh.token } : null;
   }
 
   /**

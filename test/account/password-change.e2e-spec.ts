@@ -128,3 +128,44 @@ describe('password change', () => {
     expectError(await t.http.post(CHANGE).send({ currentPassword: 'a', newPassword: 'b' }), 401, 'TOKEN_MISSING');
   });
 });
+
+describe('sessions opened while the password changes', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('opens no session for a login that checked the password the change replaced, nor for a withdrawn account', async () => {
+    const { SessionService } = await import('../../src/token/session.service.js');
+    const sessions = t.app.get(SessionService);
+    const user = await signUp(t);
+    const caller = await logIn(t, user.email, user.password);
+    const [{ hash: oldHash }] = await t.db.query<{ hash: string }[]>(
+      `SELECT password_hash AS hash FROM users WHERE id = $1`,
+      [user.id],
+    );
+    const origin = { method: 'local' as const, userAgent: null, ip: null };
+    expect(await sessions.createSession(user.id, origin, oldHash)).not.toBeNull();
+    const before = (await sessionsOfUser(t, user.id)).length;
+
+    const changed = await t.http
+      .post(CHANGE)
+      .set(bearer(caller.accessToken))
+      .send({ currentPassword: user.password, newPassword: 'Changed-Password-8' });
+    expect(changed.status).toBe(200);
+
+    // A login that verified the old password before the change committed.
+    expect(await sessions.createSession(user.id, origin, oldHash)).toBeNull();
+    expect(await sessionsOfUser(t, user.id)).toHaveLength(before);
+
+    expect(
+      (await t.http.delete('/api/auth/me').set(bearer(caller.accessToken)).send({ password: 'Changed-Password-8' }))
+        .status,
+    ).toBe(200);
+    expect(await sessions.createSession(user.id, origin)).toBeNull();
+    expect(await sessionsOfUser(t, user.id)).toHaveLength(before);
+  });
+});
