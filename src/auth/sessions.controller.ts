@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiExtraModels,
@@ -28,6 +28,7 @@ export class SessionsController {
   constructor(private readonly sessions: SessionService) {}
 
   @Get('sessions')
+  @Header('Cache-Control', 'no-store')
   @ApiBearerAuth()
   @ApiOperation({
     summary: '내 세션 목록',

@@ -57,6 +57,8 @@ describe('sessions', () => {
         ip: rows[1].ip,
       });
       expect(items[1]).toMatchObject({ current: false, userAgent: 'Phone/1.0' });
+      // Account data (SPEC §1).
+      expect(res.headers['cache-control']).toBe('no-store');
 
       t.clock.advance(60_000);
       const before = t.clock.now();

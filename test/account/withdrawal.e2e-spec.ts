@@ -11,6 +11,7 @@ import {
   emulatorEnv,
   type Emulators,
   KAKAO_APP_ID,
+  login,
   providerUser,
   startEmulators,
   userRows,
@@ -24,7 +25,7 @@ import {
   type TestApp,
   verifyEmail,
 } from '../support/test-app.js';
-import { bearer, sessionsOfUser, statusAndCode, works } from './account-support.js';
+import { bearer, claimsOf, sessionById, sessionsOfUser, statusAndCode, works } from './account-support.js';
 
 jest.setTimeout(90_000);
 
@@ -73,8 +74,12 @@ describe('withdrawal and Kakao unlink', () => {
     if (!kakao.users.has(user.id)) kakao.addUser(user);
     const res = await t.http
       .post('/api/auth/social/kakao')
+      .set('User-Agent', 'KakaoTalkWebView/10.4')
       .send({ accessToken: kakao.issueAccessToken(user.id, clientId('kakao')) });
     expect(res.status).toBe(200);
+    // The session records how it was opened.
+    const sid = claimsOf(res.body.data.accessToken as string).sid;
+    expect(await sessionById(t, sid)).toMatchObject({ method: 'kakao', userAgent: 'KakaoTalkWebView/10.4' });
     return {
       user,
       id: res.body.data.user.id as number,
@@ -246,6 +251,18 @@ describe('withdrawal and Kakao unlink', () => {
       expect(line?.traceId).toBe('withdraw-unlink-failure');
       expect((await userRows(t, 'id = $1', [login.id]))[0]).toMatchObject({ email: '', provider_user_id: null });
       expectError(await t.http.get('/api/auth/me').set(bearer(login.accessToken)), 401, 'TOKEN_REVOKED');
+    });
+
+    it('records method and address on a session opened through the redirect flow too', async () => {
+      const user = providerUser();
+      kakao.addUser(user);
+      const landed = await login(t, 'kakao', user.id);
+      const accessToken = landed.searchParams.get('accessToken')!;
+
+      expect(await sessionById(t, claimsOf(accessToken).sid)).toMatchObject({
+        method: 'kakao',
+        ip: expect.stringMatching(/127\.0\.0\.1|::1/),
+      });
     });
 
     it('answers a password change of a social account with 400 PASSWORD_NOT_SET', async () => {
