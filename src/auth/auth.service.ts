@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { AppException } from '../common/errors/app.exception.js';
 import { FIELD_MESSAGES } from '../common/errors/error-catalogue.js';
 import { bearerToken } from '../common/http/bearer.js';
+import { currentClient } from '../common/logging/request-context.js';
 import { SecurityEvents } from '../common/security/security-events.js';
 import { Clock } from '../common/time/clock.js';
 import { fullYears, localDate } from '../common/time/zoned-time.js';
@@ -10,6 +11,7 @@ import { appConfig } from '../config/app.config.js';
 import { authConfig } from '../config/auth.config.js';
 import { EmailCodeService } from '../token/email-code.service.js';
 import { JwtTokenService } from '../token/jwt-token.service.js';
+import { CLIENT_IP_MAX, USER_AGENT_MAX } from '../token/session.entity.js';
 import { SessionService, type TokenPair } from '../token/session.service.js';
 import { mapUser, type UserResponse } from '../users/user.mapper.js';
 import { DuplicateUserError } from '../users/users.repository.js';
@@ -18,6 +20,9 @@ import type { LoginDto } from './dto/login.dto.js';
 import type { SignupDto } from './dto/signup.dto.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 import { PasswordService } from './password.service.js';
+
+/** The first `max` characters (code points, as PostgreSQL's varchar counts). */
+const cut = (value: string, max: number): string => [...value].slice(0, max).join('');
 
 export interface LoginResult extends TokenPair {
   user: UserResponse;
@@ -84,17 +89,33 @@ export class AuthService {
       this.events.emit('login.failed', { email: dto.email, ...(user && { userId: user.id }) });
       throw new AppException('INVALID_CREDENTIALS');
     }
-    const result = await this.issueLogin(Number(user.id));
+    const result = await this.issueLogin(Number(user.id), user.passwordHash);
     this.events.emit('login.succeeded', { email: dto.email, userId: user.id });
     return result;
   }
 
-  /** Opens a session for a user who has proven who they are (password or a social provider). */
-  async issueLogin(userId: number): Promise<LoginResult> {
+  /**
+   * Opens a session for a user who has proven who they are (password or a
+   * social provider), recording how (the account's provider) and the
+   * caller's User-Agent and address. With `passwordHash` (a password login),
+   * no session opens once that password has been replaced meanwhile.
+   */
+  async issueLogin(userId: number, passwordHash: string | null = null): Promise<LoginResult> {
     const user = await this.users.getProfile(userId);
     if (!user) throw new AppException('INVALID_CREDENTIALS');
-    const { accessToken, refreshToken } = await this.sessions.createSession(userId);
-    return { accessToken, refreshToken, user };
+    const client = currentClient();
+    const session = await this.sessions.createSession(
+      userId,
+      {
+        method: user.provider,
+        userAgent: client.userAgent === null ? null : cut(client.userAgent, USER_AGENT_MAX),
+        ip: client.ip === null ? null : cut(client.ip, CLIENT_IP_MAX),
+      },
+      passwordHash,
+    );
+    // The account was withdrawn, or its password replaced, while this login was checked.
+    if (!session) throw new AppException('INVALID_CREDENTIALS');
+    return { accessToken: session.accessToken, refreshToken: session.refreshToken, user };
   }
 
   /**

@@ -2,7 +2,7 @@ import { registerAs } from '@nestjs/config';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError, durationVar, intVar, isProduction, present } from './env.parsers.js';
+import { ConfigError, durationVar, intVar, isProduction, present, urlVar } from './env.parsers.js';
 
 const PLACEHOLDER = /change[-_ ]?me|secret|example|placeholder/i;
 
@@ -75,6 +75,14 @@ export const authConfig = registerAs('auth', () => {
     loginMaxFailures: intVar(env, 'LOGIN_MAX_FAILURES', 10, 1, 1000),
     loginFailureWindowMs: durationVar(env, 'LOGIN_FAILURE_WINDOW', '15m', 1000),
     minimumAge: 14,
+    // SPEC §5: password reset, sessions, withdrawal, Kakao unlink.
+    passwordResetHourlyLimit: intVar(env, 'PASSWORD_RESET_HOURLY_LIMIT', 5, 1, 1000),
+    passwordResetUrl: urlVar(env, 'PASSWORD_RESET_URL', ['http:', 'https:']) ?? 'http://localhost:3000/password-reset',
+    passwordResetTtlMs: durationVar(env, 'PASSWORD_RESET_TTL', '30m', 1000),
+    sessionMaxAgeMs: durationVar(env, 'SESSION_MAX_AGE', '30d', 1000),
+    reauthMaxAgeMs: durationVar(env, 'REAUTH_MAX_AGE', '10m', 1000),
+    kakaoAdminKey: present(env, 'KAKAO_ADMIN_KEY'),
+    kakaoUnlinkUri: urlVar(env, 'KAKAO_UNLINK_URI', ['http:', 'https:']) ?? 'https://kapi.kakao.com/v1/user/unlink',
   };
 });
 

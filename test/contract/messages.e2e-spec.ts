@@ -809,7 +809,8 @@ describe('SPEC §2 messages', () => {
       ['GET', '/api/auth/nothing-here'],
       ['POST', '/nowhere'],
       ['GET', LOGIN],
-      ['DELETE', ME],
+      // DELETE /api/auth/me is withdrawal (SPEC §5); DELETE on login is no route.
+      ['DELETE', LOGIN],
     ])('answers %s %s with 404 NOT_FOUND', async (method, path) => {
       const req = method === 'GET' ? t.http.get(path) : method === 'POST' ? t.http.post(path) : t.http.delete(path);
       await expectFailure(t, req, E.NOT_FOUND);

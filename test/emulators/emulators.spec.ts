@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   type EmulatorOptions,
   GitHubEmulator,
@@ -480,6 +481,78 @@ describe('Kakao emulator', () => {
     } finally {
       await auto.close();
     }
+  });
+
+  describe('POST /v1/user/unlink (admin key)', () => {
+    const unlink = (params: Params, authorization = 'KakaoAK admin-key-4321') =>
+      postForm(emu().unlinkUrl, params, { authorization });
+
+    it('unlinks a user with the app admin key and answers {"id": <id>}, once', async () => {
+      emu().registerAdminKey(4321, 'admin-key-4321');
+
+      const res = await unlink({ target_id_type: 'user_id', target_id: alice.id });
+
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/json;charset=UTF-8');
+      expect(await bodyOf(res)).toEqual({ id: 1001 });
+      expect(emu().unlinks).toEqual([{ appId: 4321, userId: '1001' }]);
+      const again = await unlink({ target_id_type: 'user_id', target_id: alice.id });
+      expect(again.status).toBe(400);
+      expect(await bodyOf(again)).toEqual({ msg: 'NotRegisteredUserException', code: -101 });
+    });
+
+    it("refuses a wrong or missing admin key, or a REST key scheme, with Kakao's -401", async () => {
+      emu().registerAdminKey(4321, 'admin-key-4321');
+      for (const authorization of ['KakaoAK wrong', '', 'Bearer admin-key-4321']) {
+        const res = await unlink({ target_id_type: 'user_id', target_id: alice.id }, authorization);
+        expect(res.status).toBe(401);
+        expect(await bodyOf(res)).toMatchObject({ code: -401 });
+      }
+      expect(emu().unlinks).toEqual([]);
+    });
+
+    it('sends the unlink callback as a form POST or a GET query with the admin key', async () => {
+      const seen: { method: string; url: string; auth: string | undefined; body: string }[] = [];
+      const server = createServer((req, res) => {
+        let body = '';
+        req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        req.on('end', () => {
+          seen.push({ method: req.method ?? '', url: req.url ?? '', auth: req.headers.authorization, body });
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      try {
+        const target = `http://127.0.0.1:${port}/unlink`;
+        const posted = await emu().sendUnlinkCallback(target, { appId: 4321, userId: 1001, adminKey: 'k' });
+        await emu().sendUnlinkCallback(target, {
+          appId: 4321,
+          userId: 1001,
+          adminKey: 'k',
+          method: 'GET',
+          referrerType: 'ACCOUNT_DELETE',
+        });
+
+        expect(posted).toEqual({ status: 200, body: { ok: true } });
+        expect(seen).toEqual([
+          {
+            method: 'POST',
+            url: '/unlink',
+            auth: 'KakaoAK k',
+            body: 'app_id=4321&user_id=1001&referrer_type=UNLINK_FROM_APPS',
+          },
+          {
+            method: 'GET',
+            url: '/unlink?app_id=4321&user_id=1001&referrer_type=ACCOUNT_DELETE',
+            auth: 'KakaoAK k',
+            body: '',
+          },
+        ]);
+      } finally {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+    });
   });
 });
 
