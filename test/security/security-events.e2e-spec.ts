@@ -1,8 +1,9 @@
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { createHmac, hkdfSync } from 'node:crypto';
+import { backgroundIdle, resetTokenFrom } from '../account/account-support.js';
 import { codeFrom } from '../support/smtp-sink.js';
-import { signupBody, startTestApp, type TestApp, uniqueEmail } from '../support/test-app.js';
+import { logIn, signUp, signupBody, startTestApp, type TestApp, uniqueEmail } from '../support/test-app.js';
 
 jest.setTimeout(90_000);
 
@@ -193,5 +194,125 @@ describe('security events and personal data in keys and logs', () => {
       expect(logged).not.toContain(secret);
     }
     expect(logged).not.toMatch(/[^\s"]+@example\.com/);
+  });
+
+  it('logs the account events of SPEC §5 with the user, the client and the traceId, and no secret', async () => {
+    const user = await signUp(t);
+    const hash = emailHash(t.env.JWT_SECRET, user.email);
+    const client = { ip: expect.stringMatching(/127\.0\.0\.1$/), userAgent: USER_AGENT };
+    const sidOf = (token: string) =>
+      (JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { sid: string }).sid;
+    const bearer = (token: string) => `Bearer ${token}`;
+
+    // Reset: requested (for a known and an unknown email alike), then completed.
+    const sentBefore = t.mail.mails.length;
+    const unknown = uniqueEmail('nobody');
+    expect(
+      (await post('/api/auth/password/reset/request', 'trace-reset-unknown').send({ email: unknown })).status,
+    ).toBe(200);
+    expect((await post('/api/auth/password/reset/request', 'trace-reset').send({ email: user.email })).status).toBe(
+      200,
+    );
+    const token = resetTokenFrom((await t.mail.waitFor(user.email, sentBefore)).text);
+    await backgroundIdle(t);
+    expect(events('password.reset.requested')).toEqual(
+      expect.arrayContaining([
+        {
+          msg: 'security event',
+          event: 'password.reset.requested',
+          emailHash: hash,
+          ...client,
+          traceId: 'trace-reset',
+        },
+        {
+          msg: 'security event',
+          event: 'password.reset.requested',
+          emailHash: emailHash(t.env.JWT_SECRET, unknown),
+          ...client,
+          traceId: 'trace-reset-unknown',
+        },
+      ]),
+    );
+    const newPassword = 'Reset-Passw0rd!';
+    const confirm = await post('/api/auth/password/reset/confirm', 'trace-confirm').send({ token, newPassword });
+    expect(confirm.status).toBe(200);
+    expect(events('password.reset.completed')).toContainEqual({
+      msg: 'security event',
+      event: 'password.reset.completed',
+      userId: user.id,
+      emailHash: hash,
+      ...client,
+      traceId: 'trace-confirm',
+    });
+
+    // Change: the caller's session stays, the event names it.
+    const first = await logIn(t, user.email, newPassword);
+    const changedPassword = 'Changed-Passw0rd!';
+    const change = await post('/api/auth/password/change', 'trace-change')
+      .set('Authorization', bearer(first.accessToken))
+      .send({ currentPassword: newPassword, newPassword: changedPassword });
+    expect(change.status).toBe(200);
+    expect(events('password.changed')).toContainEqual({
+      msg: 'security event',
+      event: 'password.changed',
+      userId: user.id,
+      sessionId: sidOf(first.accessToken),
+      ...client,
+      traceId: 'trace-change',
+    });
+
+    // Sessions: one ended by id, one by its refresh token, then all.
+    const second = await logIn(t, user.email, changedPassword);
+    const third = await logIn(t, user.email, changedPassword);
+    const one = await t.http
+      .delete(`/api/auth/sessions/${sidOf(second.accessToken)}`)
+      .set('User-Agent', USER_AGENT)
+      .set('X-Trace-Id', 'trace-revoke-one')
+      .set('Authorization', bearer(first.accessToken));
+    expect(one.status).toBe(200);
+    const byToken = await post('/api/auth/token/revoke', 'trace-revoke-token').send({
+      refreshToken: third.refreshToken,
+    });
+    expect(byToken.status).toBe(200);
+    const all = await post('/api/auth/logout/all', 'trace-logout-all').set('Authorization', bearer(first.accessToken));
+    expect(all.status).toBe(200);
+    const revoked = (traceId: string, extra: Record<string, unknown>) => ({
+      msg: 'security event',
+      event: 'session.revoked',
+      userId: user.id,
+      ...extra,
+      ...client,
+      traceId,
+    });
+    expect(events('session.revoked')).toEqual(
+      expect.arrayContaining([
+        revoked('trace-revoke-one', { sessionId: sidOf(second.accessToken), reason: 'revoked' }),
+        revoked('trace-revoke-token', { sessionId: sidOf(third.refreshToken), reason: 'token_revoked' }),
+        revoked('trace-logout-all', { reason: 'logout_all' }),
+      ]),
+    );
+
+    // Withdrawal.
+    const last = await logIn(t, user.email, changedPassword);
+    const withdrawal = await t.http
+      .delete('/api/auth/me')
+      .set('User-Agent', USER_AGENT)
+      .set('X-Trace-Id', 'trace-withdraw')
+      .set('Authorization', bearer(last.accessToken))
+      .send({ password: changedPassword });
+    expect(withdrawal.status).toBe(200);
+    await backgroundIdle(t);
+    expect(events('account.deleted')).toContainEqual({
+      msg: 'security event',
+      event: 'account.deleted',
+      userId: user.id,
+      ...client,
+      traceId: 'trace-withdraw',
+    });
+
+    const logged = JSON.stringify(lines);
+    for (const secret of [user.email, user.password, newPassword, changedPassword, token, first.refreshToken]) {
+      expect(logged).not.toContain(secret);
+    }
   });
 });
