@@ -1,13 +1,5 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiExtraModels,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type Principal } from '../common/decorators/current-user.decorator.js';
 import { Public } from '../common/decorators/public.decorator.js';
 import { AppException } from '../common/errors/app.exception.js';
@@ -39,18 +31,7 @@ export class SessionsController {
     description:
       '로그아웃되지 않았고 끝나지 않은 세션을 최근에 열린 순서로 돌려줍니다. current는 이 요청의 세션입니다.',
   })
-  @ApiExtraModels(SessionResponse)
-  @ApiOkResponse({
-    description: '성공',
-    schema: {
-      type: 'object',
-      properties: {
-        code: { type: 'object', example: { code: 200, message: '성공' } },
-        message: { type: 'string', example: '성공' },
-        data: { type: 'array', items: { $ref: getSchemaPath(SessionResponse) } },
-      },
-    },
-  })
+  @ApiEnvelope({ message: '성공', data: [SessionResponse] })
   @ApiErrors(...GUARD_ERRORS)
   async list(@CurrentUser() principal: Principal): Promise<ApiResponse<SessionResponse[]>> {
     const sessions = await this.sessions.listActive(principal.userId);

@@ -122,14 +122,15 @@ export function ApiEnvelope(options: {
 
 /**
  * Documents a 302 answer: its `Location` (added to every 3xx by the document
- * builder) and, where the route sets one, its cookie.
+ * builder) and, where the route sets one, its cookie (not on every 302: a
+ * failure redirect, e.g. a rate-limit refusal, sets none).
  */
 export function ApiRedirect(options: { description: string; setCookie?: string }) {
   return ApiResponse({
     status: 302,
     description: options.description,
     headers: options.setCookie
-      ? { 'Set-Cookie': { description: options.setCookie, required: true, schema: { type: 'string' } } }
+      ? { 'Set-Cookie': { description: options.setCookie, required: false, schema: { type: 'string' } } }
       : undefined,
   });
 }

@@ -201,7 +201,11 @@ export function completeDocument(
         guarded: !route.isPublic,
         jsonBody,
         body: jsonBody || BODY_METHODS.has(method),
-        rateLimited: RATE_LIMITED_PATHS.some((prefix) => path === prefix || path.startsWith(`${prefix}/`)),
+        // A browser-facing route (one that answers with a redirect) is refused by the limiter with its
+        // failure redirect, `error=TOO_MANY_REQUESTS` (SPEC §3), not with a JSON 429.
+        rateLimited:
+          operation.responses['302'] === undefined &&
+          RATE_LIMITED_PATHS.some((prefix) => path === prefix || path.startsWith(`${prefix}/`)),
       };
       for (const [status, errors] of errorsOf(facts, route)) {
         // A response the route declared in its own shape (e.g. /health's 503) stays as it is.
