@@ -2,10 +2,7 @@
  * auth.logout() ends the session with the refresh token alone (SPEC §5,
  * endpoint 15, POST /api/auth/token/revoke), so a user whose access token
  * has expired is still logged out on the service, not only in the browser.
- *
- * The test needs endpoint 15. When the service answers 404 NOT_FOUND for
- * that route it is skipped with a message saying so; with the route
- * present it must pass.
+
  */
 import { existsSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
@@ -34,30 +31,11 @@ const REVOKE = '/api/auth/token/revoke';
 const hasChromium = existsSync(CHROMIUM_PATH);
 if (!hasChromium) console.warn(`test/browser skipped: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`);
 
-// The service is booted while the tests are collected, so that an absent endpoint 15 can skip the test
-// (Jest decides skipping before any hook runs).
-let pages: ClientPages | undefined;
-let t: TestApp | undefined;
-let revokeRouteMissing = false;
-if (hasChromium) {
-  ensureClientBuilt();
-  pages = await startClientPages();
-  t = await startTestApp({ CORS_ORIGINS: pages.url });
-  const probe = await t.http.post(REVOKE).send({});
-  revokeRouteMissing = probe.status === 404 && probe.body.errorCode === 'NOT_FOUND';
-  if (revokeRouteMissing) {
-    // No test will run: nothing must stay open for an afterAll that never comes.
-    await t.close();
-    await pages.close();
-    console.warn(
-      `SKIPPED "logout ends the session even when the access token has expired": the service answers 404 NOT_FOUND for POST ${REVOKE} (SPEC §5, endpoint 15). It must pass once that endpoint exists.`,
-    );
-  }
-}
 const describeInBrowser = hasChromium ? describe : describe.skip;
-const itWithRevoke = revokeRouteMissing ? it.skip : it;
 
 describeInBrowser('@pet-market/auth-client logout in Chromium', () => {
+  let pages: ClientPages | undefined;
+  let t: TestApp | undefined;
   let tap: ServiceTap | undefined;
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
@@ -68,6 +46,9 @@ describeInBrowser('@pet-market/auth-client logout in Chromium', () => {
   };
 
   beforeAll(async () => {
+    ensureClientBuilt();
+    pages = await startClientPages();
+    t = await startTestApp({ CORS_ORIGINS: pages.url });
     const app = need(t, 'app');
     const server = app.app.getHttpServer() as HttpServer;
     tap = ServiceTap.attach(server, need(pages, 'pages').url);
@@ -91,7 +72,7 @@ describeInBrowser('@pet-market/auth-client logout in Chromium', () => {
     if (errors.length > 0) throw errors[0];
   }, BOOT_TIMEOUT_MS);
 
-  itWithRevoke(
+  it(
     'logout ends the session even when the access token has expired, and every tab signs out',
     async () => {
       const app = need(t, 'app');
