@@ -59,6 +59,8 @@ describe('SIGTERM with requests in flight', () => {
         RATE_LIMIT_MAX: '1000000',
         // The production cost, so that logins are still in flight when the signal comes.
         BCRYPT_COST: '10',
+        // 25 logins of one account at once each take a throttle slot before comparing (SPEC §2): room for all.
+        LOGIN_MAX_FAILURES: '100',
         SHUTDOWN_TIMEOUT: `${SHUTDOWN_LIMIT_MS / 1000}s`,
         DATA_DIR: dataDir,
         DATABASE_URL: databaseUrl ?? '',
