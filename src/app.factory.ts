@@ -16,6 +16,8 @@ import { traceMiddleware } from './common/http/trace.middleware.js';
 import { createAccessLogger, createRootLogger, PinoNestLogger } from './common/logging/logger.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { appConfig } from './config/app.config.js';
+import { validateConfig } from './config/config.validation.js';
+import { present } from './config/env.parsers.js';
 import { SessionService } from './token/session.service.js';
 
 export interface CreatedApp {
@@ -28,7 +30,9 @@ export interface CreatedApp {
  * tests and by the benchmark, so all three exercise the same stack.
  */
 export async function createApp(): Promise<CreatedApp> {
-  const rootLogger = createRootLogger(process.env.LOG_LEVEL ?? 'info');
+  // Every wrong or missing variable at once, before any module starts (throws a ConfigError listing them).
+  validateConfig();
+  const rootLogger = createRootLogger(present(process.env, 'LOG_LEVEL')?.toLowerCase() ?? 'info');
   const logger = new PinoNestLogger(rootLogger);
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bodyParser: false,

@@ -1,12 +1,26 @@
 import { registerAs } from '@nestjs/config';
 import { resolve } from 'node:path';
-import { ConfigError, boolVar, durationVar, intVar, isProduction, present, timezoneVar } from './env.parsers.js';
+import {
+  boolVar,
+  durationVar,
+  intVar,
+  isProduction,
+  oneOfVar,
+  present,
+  reportProblem,
+  timezoneVar,
+} from './env.parsers.js';
+
+/** pino's levels, `silent` included. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const appConfig = registerAs('app', () => {
   const env = process.env;
-  const bodyLimit = present(env, 'BODY_LIMIT') ?? '16kb';
+  let bodyLimit = present(env, 'BODY_LIMIT') ?? '16kb';
   if (!/^\d+(b|kb|mb)?$/i.test(bodyLimit)) {
-    throw new ConfigError(`BODY_LIMIT: "${bodyLimit}" is not a size (e.g. 16kb)`);
+    reportProblem(`BODY_LIMIT: "${bodyLimit}" is not a size (a number of b, kb or mb, e.g. 16kb)`);
+    bodyLimit = '16kb';
   }
   return {
     production: isProduction(env),
@@ -22,7 +36,7 @@ export const appConfig = registerAs('app', () => {
       .split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
-    logLevel: present(env, 'LOG_LEVEL') ?? 'info',
+    logLevel: oneOfVar(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     shutdownTimeoutMs: durationVar(env, 'SHUTDOWN_TIMEOUT', '10s'),
   };
 });

@@ -2,7 +2,7 @@ import { registerAs } from '@nestjs/config';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError, durationVar, intVar, isProduction, present } from './env.parsers.js';
+import { durationVar, intVar, isProduction, present, reportProblem } from './env.parsers.js';
 
 const PLACEHOLDER = /change[-_ ]?me|secret|example|placeholder/i;
 
@@ -13,13 +13,19 @@ const PLACEHOLDER = /change[-_ ]?me|secret|example|placeholder/i;
 function jwtSecret(env: NodeJS.ProcessEnv): string {
   const given = present(env, 'JWT_SECRET');
   if (given !== undefined) {
-    if (Buffer.byteLength(given) < 32) throw new ConfigError('JWT_SECRET: must be at least 32 bytes');
-    if (isProduction(env) && PLACEHOLDER.test(given)) {
-      throw new ConfigError('JWT_SECRET: a placeholder value is refused in production');
+    if (Buffer.byteLength(given) < 32) {
+      reportProblem('JWT_SECRET: must be at least 32 bytes (e.g. `openssl rand -base64 48`)');
+    } else if (isProduction(env) && PLACEHOLDER.test(given)) {
+      reportProblem('JWT_SECRET: a placeholder value is refused in production (e.g. `openssl rand -base64 48`)');
     }
     return given;
   }
-  if (isProduction(env)) throw new ConfigError('JWT_SECRET: required when NODE_ENV=production');
+  if (isProduction(env)) {
+    reportProblem(
+      'JWT_SECRET: required when NODE_ENV=production (at least 32 random bytes, e.g. `openssl rand -base64 48`)',
+    );
+    return '';
+  }
   const dir = resolve(present(env, 'DATA_DIR') ?? '.data');
   const file = join(dir, 'jwt-secret');
   try {

@@ -74,7 +74,10 @@ export class PinoNestLogger implements LoggerService {
   }
   error(message: unknown, trace?: string, context?: string): void {
     // An object (e.g. the exception filter's { msg, route, cause }) keeps its fields; stringified it was "[object Object]".
-    if (typeof message === 'object' && message !== null) {
+    if (message instanceof Error) {
+      // Spread, an Error gives nothing (its message and stack are not enumerable): the record was empty.
+      this.logger.error({ context, err: message }, message.message);
+    } else if (typeof message === 'object' && message !== null) {
       this.logger.error({ context, ...(trace ? { stack: trace } : {}), ...message });
     } else {
       this.logger.error({ context, stack: trace }, stringify(message));
