@@ -13,11 +13,10 @@ import { jsonBodyParsing } from './common/http/body-parsing.js';
 import { GracefulShutdown } from './common/http/graceful-shutdown.js';
 import { RateLimitMiddleware } from './common/http/rate-limit.middleware.js';
 import { traceMiddleware } from './common/http/trace.middleware.js';
-import { createAccessLogger, createRootLogger, PinoNestLogger } from './common/logging/logger.js';
+import { chooseLogFormat, createAccessLogger, createRootLogger, PinoNestLogger } from './common/logging/logger.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { appConfig } from './config/app.config.js';
 import { validateConfig } from './config/config.validation.js';
-import { present } from './config/env.parsers.js';
 import { SessionService } from './token/session.service.js';
 
 export interface CreatedApp {
@@ -32,7 +31,11 @@ export interface CreatedApp {
 export async function createApp(): Promise<CreatedApp> {
   // Every wrong or missing variable at once, before any module starts (throws a ConfigError listing them).
   validateConfig();
-  const rootLogger = createRootLogger(present(process.env, 'LOG_LEVEL')?.toLowerCase() ?? 'info');
+  const settings = appConfig();
+  const rootLogger = createRootLogger(
+    settings.logLevel,
+    chooseLogFormat(settings.logFormat, process.stdout.isTTY === true, settings.production),
+  );
   const logger = new PinoNestLogger(rootLogger);
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bodyParser: false,

@@ -14,6 +14,11 @@ import {
 /** pino's levels, `silent` included. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+/** CORS_ORIGINS when unset: the SPA on :3000, and in development the Vite dev server on :5173. */
+export const DEFAULT_CORS = 'http://localhost:3000';
+export const DEFAULT_CORS_DEVELOPMENT = 'http://localhost:3000,http://localhost:5173';
+/** LOG_FORMAT: `auto` is pretty on a terminal outside production, JSON otherwise. */
+export const LOG_FORMAT_SETTINGS = ['auto', 'json', 'pretty'] as const;
 
 export const appConfig = registerAs('app', () => {
   const env = process.env;
@@ -32,11 +37,13 @@ export const appConfig = registerAs('app', () => {
     rateLimitMax: intVar(env, 'RATE_LIMIT_MAX', 300, 1, 100_000_000),
     rateLimitWindowMs: durationVar(env, 'RATE_LIMIT_WINDOW', '60s', 1000),
     trustProxy: boolVar(env, 'TRUST_PROXY', false),
-    corsOrigins: (present(env, 'CORS_ORIGINS') ?? 'http://localhost:3000')
+    // Outside production the Vite dev server (:5173) too, so a SPA developer's first request is not refused.
+    corsOrigins: (present(env, 'CORS_ORIGINS') ?? (isProduction(env) ? DEFAULT_CORS : DEFAULT_CORS_DEVELOPMENT))
       .split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
     logLevel: oneOfVar(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    logFormat: oneOfVar(env, 'LOG_FORMAT', LOG_FORMAT_SETTINGS, 'auto'),
     shutdownTimeoutMs: durationVar(env, 'SHUTDOWN_TIMEOUT', '10s'),
   };
 });

@@ -58,6 +58,7 @@ describe('a start with wrong or missing variables', () => {
       NODE_ENV: 'production',
       DATA_DIR: dataDir,
       LOG_LEVEL: 'banana',
+      LOG_FORMAT: 'fancy',
       JWT_REFRESH_TTL: 'forever',
       BCRYPT_COST: '99',
     });
@@ -69,6 +70,7 @@ describe('a start with wrong or missing variables', () => {
       ['SMTP_URL', /SMTP_URL: required when NODE_ENV=production \(an smtp:\/\/ or smtps:\/\/ URL/],
       ['JWT_SECRET', /JWT_SECRET: required when NODE_ENV=production \(at least 32 random bytes/],
       ['LOG_LEVEL', /LOG_LEVEL: "banana" is not one of fatal, error, warn, info, debug, trace, silent/],
+      ['LOG_FORMAT', /LOG_FORMAT: "fancy" is not one of auto, json, pretty/],
       ['JWT_REFRESH_TTL', /JWT_REFRESH_TTL: "forever" is not a duration \(use e\.g\. 30s, 5m, 1h, 7d\)/],
       ['BCRYPT_COST', /BCRYPT_COST: 99 is outside 4\.\.15/],
     ];
@@ -108,5 +110,26 @@ describe('a start with wrong or missing variables', () => {
       level: 'fatal',
       msg: 'Failed to start: 1 configuration problem: LOG_LEVEL: "banana" is not one of fatal, error, warn, info, debug, trace, silent',
     });
+  }, 90_000);
+
+  it('writes the record for a person with LOG_FORMAT=pretty: one readable line, not JSON', async () => {
+    const run = await runService({
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'banana',
+      LOG_FORMAT: 'pretty',
+      PGLITE_DATA_DIR: 'memory://',
+    });
+
+    expect(run.code).toBe(1);
+    // eslint-disable-next-line no-control-regex
+    const plain = run.stdout.replace(/\x1b\[[0-9;]*m/g, '').trim();
+    const lines = plain.split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^\[\d\d:\d\d:\d\d\.\d{3}\] FATAL.*\[Bootstrap\] Failed to start: 1 configuration problem: LOG_LEVEL: "banana"/,
+    );
+    // The record's other fields follow on the same line: here the list of problems.
+    expect(lines[0]).toContain('"problems":["LOG_LEVEL: ');
+    expect(() => JSON.parse(lines[0]) as unknown).toThrow();
   }, 90_000);
 });

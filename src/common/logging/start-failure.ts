@@ -1,6 +1,6 @@
 import { LOG_LEVELS, type LogLevel } from '../../config/app.config.js';
-import { isConfigError } from '../../config/env.parsers.js';
-import { createRootLogger } from './logger.js';
+import { isConfigError, isProduction } from '../../config/env.parsers.js';
+import { chooseLogFormat, createRootLogger } from './logger.js';
 
 /** LOG_LEVEL when it is one of pino's levels, else `info` (a wrong one is among the problems reported). */
 function usableLevel(raw: string | undefined): LogLevel {
@@ -14,7 +14,15 @@ function usableLevel(raw: string | undefined): LogLevel {
  * the log collector. A configuration error lists every problem, one a line.
  */
 export function reportStartFailure(error: unknown, context = 'Bootstrap'): void {
-  const logger = createRootLogger(usableLevel(process.env.LOG_LEVEL));
+  const format = process.env.LOG_FORMAT?.trim().toLowerCase();
+  const logger = createRootLogger(
+    usableLevel(process.env.LOG_LEVEL),
+    chooseLogFormat(
+      format === 'json' || format === 'pretty' ? format : 'auto',
+      process.stdout.isTTY === true,
+      isProduction(process.env),
+    ),
+  );
   if (isConfigError(error)) {
     const lines = error.problems.map((problem) => `  - ${problem}`).join('\n');
     process.stderr.write(
