@@ -13,9 +13,10 @@ import { setupOpenApi } from './common/http/openapi.js';
 import { RateLimitMiddleware } from './common/http/rate-limit.middleware.js';
 import { securityHeaders } from './common/http/security-headers.js';
 import { traceMiddleware } from './common/http/trace.middleware.js';
-import { createAccessLogger, createRootLogger, PinoNestLogger } from './common/logging/logger.js';
+import { chooseLogFormat, createAccessLogger, createRootLogger, PinoNestLogger } from './common/logging/logger.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { appConfig } from './config/app.config.js';
+import { validateConfig } from './config/config.validation.js';
 import { SessionService } from './token/session.service.js';
 
 export interface CreatedApp {
@@ -28,7 +29,13 @@ export interface CreatedApp {
  * tests and by the benchmark, so all three exercise the same stack.
  */
 export async function createApp(): Promise<CreatedApp> {
-  const rootLogger = createRootLogger(process.env.LOG_LEVEL ?? 'info');
+  // Every wrong or missing variable at once, before any module starts (throws a ConfigError listing them).
+  validateConfig();
+  const settings = appConfig();
+  const rootLogger = createRootLogger(
+    settings.logLevel,
+    chooseLogFormat(settings.logFormat, process.stdout.isTTY === true, settings.production),
+  );
   const logger = new PinoNestLogger(rootLogger);
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bodyParser: false,

@@ -6,10 +6,7 @@ import { StoreModule } from './cache/store.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { RateLimitMiddleware } from './common/http/rate-limit.middleware.js';
 import { TimeModule } from './common/time/time.module.js';
-import { appConfig } from './config/app.config.js';
-import { authConfig } from './config/auth.config.js';
-import { infraConfig } from './config/infra.config.js';
-import { oauthConfig } from './config/oauth.config.js';
+import { configNamespaces } from './config/config.validation.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MailModule } from './mail/mail.module.js';
@@ -24,7 +21,7 @@ import { UsersModule } from './users/users.module.js';
       isGlobal: true,
       ignoreEnvFile: true,
       cache: true,
-      load: [appConfig, authConfig, infraConfig, oauthConfig],
+      load: configNamespaces,
     }),
     TimeModule,
     DatabaseModule,

@@ -3,8 +3,10 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEnvFile } from './config/env-file.js';
-import { ConfigError, durationVar, intVar, present } from './config/env.parsers.js';
+import { configNamespaces, validateConfig } from './config/config.validation.js';
+import { durationVar, intVar, present, reportProblem } from './config/env.parsers.js';
 import { createRootLogger } from './common/logging/logger.js';
+import { reportStartFailure } from './common/logging/start-failure.js';
 
 /** A worker that stays up this long has "started well": its restart backoff is reset. */
 const STABLE_AFTER_MS = 60_000;
@@ -20,11 +22,12 @@ interface ClusterSettings {
  * process, so several workers on them would each see different data.
  */
 function settings(env: NodeJS.ProcessEnv): ClusterSettings {
-  const missing = ['DATABASE_URL', 'REDIS_URL'].filter((name) => present(env, name) === undefined);
-  if (missing.length > 0) {
-    throw new ConfigError(
-      `start:cluster needs ${missing.join(' and ')}: workers cannot share the embedded database or the in-process store`,
-    );
+  for (const name of ['DATABASE_URL', 'REDIS_URL']) {
+    if (present(env, name) === undefined) {
+      reportProblem(
+        `${name}: required by start:cluster (workers cannot share the embedded database or the in-process store)`,
+      );
+    }
   }
   return {
     workers: intVar(env, 'CLUSTER_WORKERS', availableParallelism(), 1, 256),
@@ -42,14 +45,17 @@ function settings(env: NodeJS.ProcessEnv): ClusterSettings {
  */
 function runPrimary(): void {
   loadEnvFile();
-  const logger = createRootLogger(process.env.LOG_LEVEL ?? 'info').child({ context: 'Cluster' });
-  let config: ClusterSettings;
+  let config: ClusterSettings = { workers: 1, shutdownTimeoutMs: 10_000 };
   try {
-    config = settings(process.env);
+    // The workers' own variables too: one list of every problem here, not one failing worker after another.
+    validateConfig([...configNamespaces, () => (config = settings(process.env))]);
   } catch (error) {
-    console.error('Failed to start:', error instanceof Error ? error.message : error);
+    reportStartFailure(error, 'Cluster');
     process.exit(1);
   }
+  const logger = createRootLogger(present(process.env, 'LOG_LEVEL')?.toLowerCase() ?? 'info').child({
+    context: 'Cluster',
+  });
   cluster.setupPrimary({ exec: join(dirname(fileURLToPath(import.meta.url)), 'main.js') });
 
   let stopping = false;

@@ -4,7 +4,7 @@ import type { ConfigType } from '@nestjs/config';
 import { createApp } from './app.factory.js';
 import { loadEnvFile } from './config/env-file.js';
 import { appConfig } from './config/app.config.js';
-import { ConfigError } from './config/env.parsers.js';
+import { reportStartFailure } from './common/logging/start-failure.js';
 
 async function bootstrap(): Promise<void> {
   loadEnvFile();
@@ -17,9 +17,7 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  const message =
-    error instanceof ConfigError || (error instanceof Error && error.name === 'ConfigError') ? error.message : error;
-  // Configuration errors are one line an operator can act on; anything else with its stack.
-  console.error('Failed to start:', message instanceof Error ? message.stack : message);
+  // Configuration errors list every problem, one a line; anything else comes with its stack.
+  reportStartFailure(error);
   process.exit(1);
 });

@@ -1,4 +1,14 @@
-export const SCENARIOS = ['bare', 'me', 'refresh', 'login', 'verify', 'soak', 'logoff', 'cluster'] as const;
+export const SCENARIOS = [
+  'bare',
+  'me',
+  'refresh',
+  'login',
+  'verify',
+  'soak',
+  'logoff',
+  'cluster',
+  'embedded-memory',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {

@@ -2,7 +2,7 @@ import { registerAs } from '@nestjs/config';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError, durationVar, intVar, isProduction, present, urlVar } from './env.parsers.js';
+import { durationVar, intVar, isProduction, present, reportProblem, urlVar } from './env.parsers.js';
 
 const PLACEHOLDER = /change[-_ ]?me|secret|example|placeholder/i;
 
@@ -17,16 +17,23 @@ const SECRET_MIN_BYTES = 32;
 function jwtSecret(env: NodeJS.ProcessEnv): string {
   const given = present(env, 'JWT_SECRET');
   if (given !== undefined) {
-    if (Buffer.byteLength(given) < SECRET_MIN_BYTES) throw new ConfigError('JWT_SECRET: must be at least 32 bytes');
-    if (isProduction(env) && PLACEHOLDER.test(given)) {
-      throw new ConfigError('JWT_SECRET: a placeholder value is refused in production');
+    if (Buffer.byteLength(given) < SECRET_MIN_BYTES) {
+      reportProblem('JWT_SECRET: must be at least 32 bytes (e.g. `openssl rand -base64 48`)');
+    } else if (isProduction(env) && PLACEHOLDER.test(given)) {
+      reportProblem('JWT_SECRET: a placeholder value is refused in production (e.g. `openssl rand -base64 48`)');
     }
     return given;
   }
-  if (isProduction(env)) throw new ConfigError('JWT_SECRET: required when NODE_ENV=production');
+  if (isProduction(env)) {
+    reportProblem(
+      'JWT_SECRET: required when NODE_ENV=production (at least 32 random bytes, e.g. `openssl rand -base64 48`)',
+    );
+    return '';
+  }
   const dir = resolve(present(env, 'DATA_DIR') ?? '.data');
   const file = join(dir, 'jwt-secret');
   let secret = readSecretFile(file);
+  if (secret === null) return '';
   if (secret === undefined) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     try {
@@ -38,7 +45,7 @@ function jwtSecret(env: NodeJS.ProcessEnv): string {
     secret = readSecretFile(file) ?? '';
   }
   if (Buffer.byteLength(secret) < SECRET_MIN_BYTES) {
-    throw new ConfigError(
+    reportProblem(
       `JWT_SECRET: the development secret file ${file} holds ${Buffer.byteLength(secret)} bytes; it must hold at ` +
         'least 32 (delete the file to have a new one generated, or set JWT_SECRET)',
     );
@@ -46,13 +53,15 @@ function jwtSecret(env: NodeJS.ProcessEnv): string {
   return secret;
 }
 
-function readSecretFile(file: string): string | undefined {
+/** The file's secret; undefined when there is none yet; null (reported) when it cannot be read. */
+function readSecretFile(file: string): string | undefined | null {
   try {
     return readFileSync(file, 'utf8').trim();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
-    throw new ConfigError(`JWT_SECRET: cannot read the development secret file ${file} (${code ?? String(error)})`);
+    reportProblem(`JWT_SECRET: cannot read the development secret file ${file} (${code ?? String(error)})`);
+    return null;
   }
 }
 

@@ -1,13 +1,66 @@
 import { isIP } from 'node:net';
 
 /**
- * Parsers for environment variables. Every failure names the variable, so a
- * wrong value stops the start with a message an operator can act on.
+ * Parsers for environment variables. Every failure names the variable and
+ * what it accepts, so a wrong value stops the start with a message an
+ * operator can act on. While `collectProblems` runs (the one validation step
+ * at boot, see config.validation.ts) a parser records its problem and returns
+ * the default instead of throwing, so one start lists every problem at once.
  */
 export class ConfigError extends Error {
-  constructor(message: string) {
+  /** Each problem as `VARIABLE: what is wrong and what it accepts`. */
+  readonly problems: readonly string[];
+
+  constructor(message: string, problems: readonly string[] = [message]) {
     super(message);
     this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+export function isConfigError(error: unknown): error is ConfigError {
+  return error instanceof ConfigError || (error instanceof Error && error.name === 'ConfigError');
+}
+
+let collecting: string[] | undefined;
+
+/**
+ * Reports one problem, written `VARIABLE: what is wrong and what it accepts`.
+ * Recorded while `collectProblems` runs; thrown as a ConfigError otherwise.
+ */
+export function reportProblem(message: string): void {
+  if (collecting === undefined) throw new ConfigError(message);
+  if (!collecting.includes(message)) collecting.push(message);
+}
+
+/**
+ * Runs `read` with every parser recording its problem instead of throwing,
+ * and returns the problems. A ConfigError that `read` throws itself (a check
+ * written as `throw`) is recorded too; it only ends that one reader early.
+ */
+export function collectProblems(read: () => unknown): string[] {
+  const outer = collecting;
+  const problems: string[] = [];
+  collecting = problems;
+  try {
+    read();
+  } catch (error) {
+    if (!isConfigError(error)) throw error;
+    for (const problem of error.problems) if (!problems.includes(problem)) problems.push(problem);
+  } finally {
+    collecting = outer;
+  }
+  return problems;
+}
+
+/** The value `read` gives, or while collecting, `fallback()` after recording the problem. */
+function orFallback<T>(read: () => T, fallback: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (collecting === undefined || !isConfigError(error)) throw error;
+    for (const problem of error.problems) reportProblem(problem);
+    return fallback();
   }
 }
 
@@ -36,53 +89,94 @@ export function present(env: Env, name: string): string | undefined {
 }
 
 export function durationVar(env: Env, name: string, fallback: string, min = 1): number {
-  const ms = parseDuration(present(env, name) ?? fallback, name);
-  if (ms < min) throw new ConfigError(`${name}: must be at least ${min} ms`);
-  return ms;
+  return orFallback(
+    () => {
+      const ms = parseDuration(present(env, name) ?? fallback, name);
+      if (ms < min) throw new ConfigError(`${name}: must be at least ${min} ms (use e.g. 30s, 5m, 1h, 7d)`);
+      return ms;
+    },
+    () => parseDuration(fallback, name),
+  );
 }
 
 export function intVar(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = present(env, name);
-  if (raw === undefined) return fallback;
-  if (!/^-?\d+$/.test(raw)) throw new ConfigError(`${name}: "${raw}" is not a whole number`);
-  const value = Number(raw);
-  if (value < min || value > max) {
-    throw new ConfigError(`${name}: ${value} is outside ${min}..${max}`);
-  }
-  return value;
+  return orFallback(
+    () => {
+      const raw = present(env, name);
+      if (raw === undefined) return fallback;
+      if (!/^-?\d+$/.test(raw)) {
+        throw new ConfigError(`${name}: "${raw}" is not a whole number (use one from ${min} to ${max})`);
+      }
+      const value = Number(raw);
+      if (value < min || value > max) {
+        throw new ConfigError(`${name}: ${value} is outside ${min}..${max}`);
+      }
+      return value;
+    },
+    () => fallback,
+  );
 }
 
 export function boolVar(env: Env, name: string, fallback: boolean): boolean {
-  const raw = present(env, name);
-  if (raw === undefined) return fallback;
-  if (/^(1|true|yes|on)$/i.test(raw)) return true;
-  if (/^(0|false|no|off)$/i.test(raw)) return false;
-  throw new ConfigError(`${name}: "${raw}" is not a boolean (true/false)`);
+  return orFallback(
+    () => {
+      const raw = present(env, name);
+      if (raw === undefined) return fallback;
+      if (/^(1|true|yes|on)$/i.test(raw)) return true;
+      if (/^(0|false|no|off)$/i.test(raw)) return false;
+      throw new ConfigError(`${name}: "${raw}" is not a boolean (true/false)`);
+    },
+    () => fallback,
+  );
 }
 
 export function urlVar(env: Env, name: string, protocols: string[]): string | undefined {
-  const raw = present(env, name);
-  if (raw === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(`${name}: "${redactUrl(raw)}" is not a URL`);
-  }
-  if (!protocols.includes(url.protocol)) {
-    throw new ConfigError(`${name}: protocol must be one of ${protocols.join(', ')}`);
-  }
-  return raw;
+  return orFallback(
+    () => {
+      const raw = present(env, name);
+      if (raw === undefined) return undefined;
+      let url: URL;
+      try {
+        url = new URL(raw);
+      } catch {
+        throw new ConfigError(`${name}: "${redactUrl(raw)}" is not a URL (use a ${protocols.join(' or ')}// URL)`);
+      }
+      if (!protocols.includes(url.protocol)) {
+        throw new ConfigError(`${name}: protocol must be one of ${protocols.join(', ')}`);
+      }
+      return raw;
+    },
+    () => undefined,
+  );
 }
 
 export function timezoneVar(env: Env, name: string, fallback: string): string {
-  const zone = present(env, name) ?? fallback;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-  } catch {
-    throw new ConfigError(`${name}: "${zone}" is not an IANA time zone`);
-  }
-  return zone;
+  return orFallback(
+    () => {
+      const zone = present(env, name) ?? fallback;
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      } catch {
+        throw new ConfigError(`${name}: "${zone}" is not an IANA time zone (e.g. Asia/Seoul, UTC)`);
+      }
+      return zone;
+    },
+    () => fallback,
+  );
+}
+
+/** One of a fixed list of words (case-insensitive), e.g. LOG_LEVEL. */
+export function oneOfVar<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  return orFallback(
+    () => {
+      const raw = present(env, name);
+      if (raw === undefined) return fallback;
+      const value = allowed.find((word) => word === raw.toLowerCase());
+      if (value === undefined) throw new ConfigError(`${name}: "${raw}" is not one of ${allowed.join(', ')}`);
+      return value;
+    },
+    () => fallback,
+  );
 }
 
 export function isProduction(env: Env): boolean {
@@ -131,6 +225,13 @@ function proxyAddressProblem(entry: string): string | undefined {
  * `true` is refused.
  */
 export function trustProxyVar(env: Env, name: string): TrustProxy {
+  return orFallback(
+    () => readTrustProxy(env, name),
+    () => 0,
+  );
+}
+
+function readTrustProxy(env: Env, name: string): TrustProxy {
   const raw = present(env, name);
   if (raw === undefined || /^false$/i.test(raw)) return 0;
   if (/^true$/i.test(raw)) {

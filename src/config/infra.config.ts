@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { resolve } from 'node:path';
-import { ConfigError, durationVar, intVar, isProduction, present, urlVar } from './env.parsers.js';
+import { durationVar, intVar, isProduction, present, reportProblem, urlVar } from './env.parsers.js';
 
 /** The three external parts. Unset means embedded, which production refuses. */
 export const infraConfig = registerAs('infra', () => {
@@ -9,18 +9,24 @@ export const infraConfig = registerAs('infra', () => {
   const redisUrl = urlVar(env, 'REDIS_URL', ['redis:', 'rediss:']);
   const smtpUrl = urlVar(env, 'SMTP_URL', ['smtp:', 'smtps:']);
   if (isProduction(env)) {
-    const missing = [
-      databaseUrl ? null : 'DATABASE_URL',
-      redisUrl ? null : 'REDIS_URL',
-      smtpUrl ? null : 'SMTP_URL',
-    ].filter((name): name is string => name !== null);
-    if (missing.length > 0) {
-      throw new ConfigError(`NODE_ENV=production refuses the embedded defaults; set ${missing.join(', ')}`);
+    // Unset only: a value that is set but wrong has its own problem above.
+    const embedded: Array<[string, string]> = [
+      ['DATABASE_URL', 'a postgres:// URL; the embedded PostgreSQL is for development'],
+      ['REDIS_URL', 'a redis:// or rediss:// URL; the in-process store is for development'],
+      ['SMTP_URL', 'an smtp:// or smtps:// URL; the console mail transport is for development'],
+    ];
+    for (const [name, accepts] of embedded) {
+      if (present(env, name) === undefined) {
+        reportProblem(`${name}: required when NODE_ENV=production (${accepts})`);
+      }
     }
   }
-  const mailFrom = present(env, 'MAIL_FROM') ?? 'no-reply@localhost';
+  let mailFrom = present(env, 'MAIL_FROM') ?? 'no-reply@localhost';
   if (!/^[^\s@]+@[^\s@]+$/.test(mailFrom.replace(/^.*<(.+)>\s*$/, '$1'))) {
-    throw new ConfigError(`MAIL_FROM: "${mailFrom}" is not an address`);
+    reportProblem(
+      `MAIL_FROM: "${mailFrom}" is not an address (e.g. no-reply@example.com or "Name <no-reply@example.com>")`,
+    );
+    mailFrom = 'no-reply@localhost';
   }
   return {
     databaseUrl,

@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { ConfigError, isProduction, present } from './env.parsers.js';
+import { isProduction, present, reportProblem } from './env.parsers.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -102,7 +102,8 @@ export function isInsecureRemote(raw: string): boolean {
 export function parseOAuthEnv(env: Env): { settings: OAuthSettings; errors: string[] } {
   const errors: string[] = [];
   const production = isProduction(env);
-  const port = present(env, 'PORT') ?? '8080';
+  // A wrong PORT is app.config's problem to report; the default redirect URIs then use 8080 rather than repeat it.
+  const port = /^\d{1,5}$/.test(present(env, 'PORT') ?? '') ? (present(env, 'PORT') as string) : '8080';
 
   const check = (name: string, raw: string, redirect: boolean): string => {
     let parsed: URL;
@@ -199,7 +200,7 @@ export function parseOAuthEnv(env: Env): { settings: OAuthSettings; errors: stri
 /** Social login (SPEC §3): providers, hand-off and redirect targets. Any error stops the start. */
 export const oauthConfig = registerAs('oauth', (): OAuthSettings => {
   const { settings, errors } = parseOAuthEnv(process.env);
-  if (errors.length > 0) throw new ConfigError(errors.join('; '));
+  for (const error of errors) reportProblem(error);
   return settings;
 });
 

@@ -7,6 +7,7 @@ import { PasswordResetTokenEntity } from '../token/password-reset-token.entity.j
 import { RefreshTokenEntity } from '../token/refresh-token.entity.js';
 import { SessionEntity } from '../token/session.entity.js';
 import { UserEntity } from '../users/user.entity.js';
+import { pgliteOptions } from './pglite.options.js';
 import { pgliteDriver } from './pglite.pool.js';
 import { TypeOrmLogger } from './typeorm.logger.js';
 
@@ -54,7 +55,7 @@ export async function buildDataSourceOptions(
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // Loaded only here: a service on real PostgreSQL never pays for it (~8 MB of resident memory).
   const { PGlite } = await import('@electric-sql/pglite');
-  const pglite = await PGlite.create(dataDir);
+  const pglite = await PGlite.create(dataDir, pgliteOptions(dataDir, PGlite.defaultStartParams));
   return {
     ...common,
     driver: pgliteDriver,

@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
 import { currentTraceId } from './request-context.js';
 
@@ -19,6 +20,42 @@ function stdoutDestination(): pino.DestinationStream {
   return stdout;
 }
 
+/** How log lines are written: `pretty` for a person at a terminal, `json` for a collector. */
+export type LogFormat = 'json' | 'pretty';
+
+/**
+ * LOG_FORMAT `auto` (the default): pretty when standard output is a terminal
+ * and NODE_ENV is not production, JSON otherwise (a pipe, a file, a container
+ * log, production).
+ */
+export function chooseLogFormat(
+  setting: 'auto' | LogFormat,
+  stdoutIsTerminal: boolean,
+  production: boolean,
+): LogFormat {
+  if (setting !== 'auto') return setting;
+  return stdoutIsTerminal && !production ? 'pretty' : 'json';
+}
+
+/**
+ * pino-pretty in this thread, written synchronously: no worker thread (a
+ * transport's costs ~10 MB) and lines in order with the development banners.
+ * Loaded only when asked for, so a JSON service never loads it.
+ */
+function prettyDestination(): pino.DestinationStream {
+  const require = createRequire(import.meta.url);
+  const pretty = require('pino-pretty') as (options: Record<string, unknown>) => pino.DestinationStream;
+  return pretty({
+    destination: 1,
+    sync: true,
+    colorize: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    singleLine: true,
+    ignore: 'pid,hostname,service,context',
+    messageFormat: '{if context}[{context}] {end}{msg}',
+  });
+}
+
 let lastMs = 0;
 let lastTime = '';
 
@@ -36,7 +73,11 @@ function isoTime(): string {
  * Structured JSON logs. Every line written while a request is served carries
  * its traceId. Nothing here logs bodies, headers, tokens or codes.
  */
-export function createRootLogger(level: string): Logger {
+export function createRootLogger(
+  level: string,
+  format: LogFormat = 'json',
+  destination: pino.DestinationStream = format === 'pretty' ? prettyDestination() : stdoutDestination(),
+): Logger {
   return pino(
     {
       level,
@@ -47,12 +88,25 @@ export function createRootLogger(level: string): Logger {
         const traceId = currentTraceId();
         return traceId ? { traceId } : {};
       },
+      // Secrets by their names. Not a bare `code`: that is also a failure's error code (ECONNREFUSED,
+      // ETIMEDOUT, 23505), which a failure log must show.
       redact: {
-        paths: ['password', '*.password', 'token', '*.token', 'accessToken', 'refreshToken', 'code'],
+        paths: [
+          'password',
+          '*.password',
+          'token',
+          '*.token',
+          'accessToken',
+          'refreshToken',
+          'verificationCode',
+          '*.verificationCode',
+          'query.code',
+          '*.query.code',
+        ],
         censor: '[redacted]',
       },
     },
-    stdoutDestination(),
+    destination,
   );
 }
 
@@ -74,7 +128,10 @@ export class PinoNestLogger implements LoggerService {
   }
   error(message: unknown, trace?: string, context?: string): void {
     // An object (e.g. the exception filter's { msg, route, cause }) keeps its fields; stringified it was "[object Object]".
-    if (typeof message === 'object' && message !== null) {
+    if (message instanceof Error) {
+      // Spread, an Error gives nothing (its message and stack are not enumerable): the record was empty.
+      this.logger.error({ context, err: message }, message.message);
+    } else if (typeof message === 'object' && message !== null) {
       this.logger.error({ context, ...(trace ? { stack: trace } : {}), ...message });
     } else {
       this.logger.error({ context, stack: trace }, stringify(message));

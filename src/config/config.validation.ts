@@ -1,0 +1,25 @@
+import { appConfig } from './app.config.js';
+import { authConfig } from './auth.config.js';
+import { ConfigError, collectProblems } from './env.parsers.js';
+import { infraConfig } from './infra.config.js';
+import { oauthConfig } from './oauth.config.js';
+
+/** Every `registerAs` namespace the service loads: AppModule's ConfigModule reads this list. */
+export const configNamespaces = [appConfig, authConfig, infraConfig, oauthConfig];
+
+/**
+ * The one validation step at boot: reads every namespace (and any extra
+ * reader) with the parsers recording instead of throwing, and throws one
+ * ConfigError listing every problem. Runs before the logger and the modules
+ * exist, so a refused start says why before anything else.
+ */
+export function validateConfig(readers: ReadonlyArray<() => unknown> = configNamespaces): void {
+  const problems: string[] = [];
+  for (const read of readers) {
+    for (const problem of collectProblems(read)) if (!problems.includes(problem)) problems.push(problem);
+  }
+  if (problems.length > 0) {
+    const count = problems.length === 1 ? '1 configuration problem' : `${problems.length} configuration problems`;
+    throw new ConfigError(`${count}: ${problems.join('; ')}`, problems);
+  }
+}
