@@ -20,7 +20,11 @@ interface ClusterSettings {
  * process, so several workers on them would each see different data.
  */
 function settings(env: NodeJS.ProcessEnv): ClusterSettings {
-  const missing = ['DATABASE_URL', 'REDIS_URL'].filter((name) => present(env, name) === undefined);
+  // Redis may also be a Redis Cluster or reached through Sentinel.
+  const redisSet = ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'].some((name) => present(env, name));
+  const missing = ['DATABASE_URL', 'REDIS_URL'].filter(
+    (name) => present(env, name) === undefined && !(name === 'REDIS_URL' && redisSet),
+  );
   if (missing.length > 0) {
     throw new ConfigError(
       `start:cluster needs ${missing.join(' and ')}: workers cannot share the embedded database or the in-process store`,

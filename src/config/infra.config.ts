@@ -1,17 +1,50 @@
 import { registerAs } from '@nestjs/config';
 import { resolve } from 'node:path';
-import { ConfigError, durationVar, intVar, isProduction, present, urlVar } from './env.parsers.js';
+import {
+  ConfigError,
+  durationVar,
+  intVar,
+  isProduction,
+  present,
+  type RedisNodeAddress,
+  redisNodesVar,
+  urlVar,
+} from './env.parsers.js';
+
+/** How the service reaches Redis: one endpoint, a Redis Cluster, or a master found through Sentinel. */
+export type RedisTarget =
+  | { mode: 'single'; url: string }
+  | { mode: 'cluster'; nodes: RedisNodeAddress[] }
+  | { mode: 'sentinel'; name: string; sentinels: RedisNodeAddress[] };
+
+function redisTarget(env: Record<string, string | undefined>): RedisTarget | null {
+  const url = urlVar(env, 'REDIS_URL', ['redis:', 'rediss:']);
+  const clusterNodes = redisNodesVar(env, 'REDIS_CLUSTER_NODES', 6379);
+  const sentinels = redisNodesVar(env, 'REDIS_SENTINELS', 26379);
+  const sentinelName = present(env, 'REDIS_SENTINEL_NAME');
+  const given = [url && 'REDIS_URL', clusterNodes && 'REDIS_CLUSTER_NODES', sentinels && 'REDIS_SENTINELS'].filter(
+    (name): name is string => Boolean(name),
+  );
+  if (given.length > 1) throw new ConfigError(`${given.join(', ')}: set only one way to reach Redis`);
+  if (sentinels && !sentinelName) throw new ConfigError('REDIS_SENTINEL_NAME: required with REDIS_SENTINELS');
+  if (sentinelName && !sentinels) throw new ConfigError('REDIS_SENTINELS: required with REDIS_SENTINEL_NAME');
+  if (url) return { mode: 'single', url };
+  if (clusterNodes) return { mode: 'cluster', nodes: clusterNodes };
+  if (sentinels && sentinelName) return { mode: 'sentinel', name: sentinelName, sentinels };
+  return null;
+}
 
 /** The three external parts. Unset means embedded, which production refuses. */
 export const infraConfig = registerAs('infra', () => {
   const env = process.env;
   const databaseUrl = urlVar(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
-  const redisUrl = urlVar(env, 'REDIS_URL', ['redis:', 'rediss:']);
+  const redis = redisTarget(env);
+  const redisUrl = redis?.mode === 'single' ? redis.url : undefined;
   const smtpUrl = urlVar(env, 'SMTP_URL', ['smtp:', 'smtps:']);
   if (isProduction(env)) {
     const missing = [
       databaseUrl ? null : 'DATABASE_URL',
-      redisUrl ? null : 'REDIS_URL',
+      redis ? null : 'REDIS_URL (or REDIS_CLUSTER_NODES, or REDIS_SENTINELS)',
       smtpUrl ? null : 'SMTP_URL',
     ].filter((name): name is string => name !== null);
     if (missing.length > 0) {
@@ -28,6 +61,7 @@ export const infraConfig = registerAs('infra', () => {
     databaseConnectTimeoutMs: durationVar(env, 'DATABASE_CONNECT_TIMEOUT', '3s'),
     dataDir: resolve(present(env, 'DATA_DIR') ?? '.data'),
     redisUrl,
+    redis,
     redisPrefix: present(env, 'REDIS_PREFIX') ?? 'auth:',
     smtpUrl,
     mailFrom,
