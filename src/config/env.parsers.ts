@@ -113,17 +113,19 @@ export function redisNodesVar(env: Env, name: string, defaultPort: number): Redi
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '')
     .map((entry) => {
+      // Whatever sits before an @ may be a password: never repeated in a message.
+      const shown = entry.replace(/^([a-z]+:\/\/)?[^@/]*@/i, '$1***@');
       let url: URL;
       try {
         url = new URL(entry.includes('://') ? entry : `redis://${entry}`);
       } catch {
-        throw new ConfigError(`${name}: "${redactUrl(entry)}" is not host:port or a redis:// URL`);
+        throw new ConfigError(`${name}: "${shown}" is not host:port or a redis:// URL`);
       }
       if (!['redis:', 'rediss:'].includes(url.protocol)) {
         throw new ConfigError(`${name}: protocol must be one of redis:, rediss:`);
       }
       if (!url.hostname || (url.pathname !== '' && url.pathname !== '/') || url.search !== '') {
-        throw new ConfigError(`${name}: "${redactUrl(entry)}" is not host:port or a redis:// URL`);
+        throw new ConfigError(`${name}: "${shown}" is not host:port or a redis:// URL`);
       }
       return {
         host: url.hostname.replace(/^\[(.*)\]$/, '$1'),

@@ -17,7 +17,7 @@ export type RedisTarget =
   | { mode: 'cluster'; nodes: RedisNodeAddress[] }
   | { mode: 'sentinel'; name: string; sentinels: RedisNodeAddress[] };
 
-function redisTarget(env: Record<string, string | undefined>): RedisTarget | null {
+export function redisTarget(env: Record<string, string | undefined>): RedisTarget | null {
   const url = urlVar(env, 'REDIS_URL', ['redis:', 'rediss:']);
   const clusterNodes = redisNodesVar(env, 'REDIS_CLUSTER_NODES', 6379);
   const sentinels = redisNodesVar(env, 'REDIS_SENTINELS', 26379);

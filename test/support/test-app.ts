@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import type { RedisClientType } from '@redis/client';
+import type { RedisClientType, RedisClusterType } from '@redis/client';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import request from 'supertest';
@@ -8,7 +8,7 @@ import type { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory.js';
 import { KeyValueStore } from '../../src/cache/key-value.store.js';
 import { MemoryStore } from '../../src/cache/memory.store.js';
-import { REDIS_CLIENT } from '../../src/cache/redis-client.module.js';
+import { REDIS_CLIENT, type RedisConnection } from '../../src/cache/redis-client.module.js';
 import { Clock } from '../../src/common/time/clock.js';
 import { codeFrom, SmtpSink } from './smtp-sink.js';
 
@@ -28,6 +28,8 @@ export interface TestApp {
   db: DataSource;
   mail: SmtpSink;
   env: Record<string, string>;
+  /** The app's own Redis connection (one endpoint, cluster or sentinel), or null on the in-process store. */
+  redis: RedisConnection | null;
   /** Empties the store, as a Redis restart without persistence would. */
   flushStore(): Promise<void>;
   close(): Promise<void>;
@@ -75,7 +77,17 @@ export interface StartTestAppOptions {
   via?: { database?: (url: string) => string; redis?: (url: string) => string };
 }
 
-const JOINED_ENV = ['DATABASE_URL', 'REDIS_URL', 'REDIS_PREFIX', 'JWT_SECRET'];
+const JOINED_ENV = [
+  'DATABASE_URL',
+  'REDIS_URL',
+  'REDIS_CLUSTER_NODES',
+  'REDIS_SENTINELS',
+  'REDIS_SENTINEL_NAME',
+  'REDIS_PREFIX',
+  'JWT_SECRET',
+];
+/** Ways to reach Redis: an app given one in `overrides` does not also get the suite's REDIS_URL. */
+const REDIS_TARGET_ENV = ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS', 'REDIS_SENTINEL_NAME'];
 
 /**
  * Boots the real application (the same factory main.ts uses) on a fresh
@@ -105,10 +117,15 @@ export async function startTestApp(
     ...joined,
     ...overrides,
   };
+  const chosen: Record<string, string | undefined> = { ...joined, ...overrides };
+  if (chosen.REDIS_CLUSTER_NODES || chosen.REDIS_SENTINELS) {
+    env.REDIS_PREFIX ??= `test:${suffix()}:`;
+    for (const key of REDIS_TARGET_ENV) if (!chosen[key]) delete env[key];
+  }
   if (options.via?.database && env.DATABASE_URL) env.DATABASE_URL = options.via.database(env.DATABASE_URL);
   if (options.via?.redis && env.REDIS_URL) env.REDIS_URL = options.via.redis(env.REDIS_URL);
   const saved = { ...process.env };
-  for (const key of ['DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'PGLITE_DATA_DIR']) delete process.env[key];
+  for (const key of ['DATABASE_URL', 'SMTP_URL', 'PGLITE_DATA_DIR', ...REDIS_TARGET_ENV]) delete process.env[key];
   Object.assign(process.env, env);
   let app: INestApplication;
   try {
@@ -118,7 +135,7 @@ export async function startTestApp(
   }
   await app.listen(0, '127.0.0.1');
   const store = app.get(KeyValueStore);
-  const redis = app.get<RedisClientType | null>(REDIS_CLIENT);
+  const redis = app.get<RedisConnection | null>(REDIS_CLIENT);
   return {
     app,
     http: request(app.getHttpServer()),
@@ -127,15 +144,32 @@ export async function startTestApp(
     db: app.get<DataSource>(getDataSourceToken()),
     mail,
     env,
+    redis,
     flushStore: async () => {
       if (store instanceof MemoryStore) {
         store.clear();
         return;
       }
       if (!redis) return;
-      for await (const keys of redis.scanIterator({ MATCH: `${env.REDIS_PREFIX}*`, COUNT: 500 })) {
-        if (keys.length > 0) await redis.del(keys);
+      if (env.REDIS_CLUSTER_NODES) {
+        // Every master holds its own slots; a multi-key DEL would span slots, so one key at a time.
+        const cluster = redis as RedisClusterType;
+        for (const master of cluster.masters) {
+          const node = await cluster.nodeClient(master);
+          for await (const keys of node.scanIterator({ MATCH: `${env.REDIS_PREFIX}*`, COUNT: 500 })) {
+            for (const key of keys) await node.del(key);
+          }
+        }
+        return;
       }
+      // One endpoint, or the master behind Sentinel (same commands).
+      const client = redis as RedisClientType;
+      let cursor = '0';
+      do {
+        const reply = await client.scan(cursor, { MATCH: `${env.REDIS_PREFIX}*`, COUNT: 500 });
+        cursor = reply.cursor;
+        if (reply.keys.length > 0) await client.del(reply.keys);
+      } while (cursor !== '0');
     },
     close: async () => {
       await app.close();

@@ -1,0 +1,152 @@
+import { jest } from '@jest/globals';
+import { revokedKey } from '../../src/token/session.service.js';
+import { cli, RedisClusterFixture, redisTopologyUnavailable } from '../support/redis-topology.js';
+import { bearer } from '../security/security-support.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import {
+  emailCodeSendAndVerify,
+  expectRevoked,
+  logOut,
+  logoutIsRefusedEverywhere,
+  neverAccepted,
+  newSession,
+  perIpLimit,
+  refreshRaceHasOneWinner,
+  type Session,
+} from './redis-ha-support.js';
+
+// Six Redis servers, two instances of the service and failovers on two shared cores.
+jest.setTimeout(120_000);
+
+/**
+ * The service on a real Redis Cluster (three masters, one replica each, on
+ * loopback ports this suite starts): REDIS_CLUSTER_NODES instead of REDIS_URL.
+ */
+const unavailable = redisTopologyUnavailable();
+if (unavailable) console.info(`redis-cluster: skipped, ${unavailable}`);
+const describeCluster = unavailable ? describe.skip : describe;
+
+describeCluster('on a Redis Cluster (REDIS_CLUSTER_NODES)', () => {
+  let cluster: RedisClusterFixture;
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => {
+    cluster = await RedisClusterFixture.start(3, 1);
+    a = await startTestApp({ REDIS_CLUSTER_NODES: cluster.seeds });
+    b = await startTestApp({}, { join: a });
+  }, 180_000);
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+    await cluster?.stop();
+  }, 60_000);
+
+  /** The prefixed key the service writes, as the cluster sees it. */
+  const stored = (key: string) => `${a.env.REDIS_PREFIX}${key}`;
+
+  it('answers /health with Redis up, pinging every master', async () => {
+    const res = await a.http.get('/health');
+    expect(res.status).toBe(200);
+    expect(res.body.info.redis).toEqual({ status: 'up' });
+    expect(b.env.REDIS_CLUSTER_NODES).toBe(cluster.seeds);
+    expect(b.env.REDIS_URL).toBeUndefined();
+  });
+
+  it('lets exactly one of 20 concurrent refreshes win', async () => {
+    await refreshRaceHasOneWinner(a);
+  });
+
+  it('refuses a logged-out token on /me at once, on both instances', async () => {
+    await logoutIsRefusedEverywhere(a, b);
+  });
+
+  it('sends and verifies an email code across instances', async () => {
+    await emailCodeSendAndVerify(a, b);
+  });
+
+  it('spreads revocations over the masters, each beside its bucket warm marker', async () => {
+    const sessions = await Promise.all(Array.from({ length: 12 }, () => newSession(a)));
+    for (const session of sessions) await logOut(a, session);
+    const masters = new Set<number>();
+    for (const session of sessions) {
+      const key = stored(revokedKey(session.sessionId));
+      const port = await cluster.masterOf(key);
+      masters.add(port);
+      expect(await cli(port, 'GET', key)).toBe('logout');
+      // The marker of the key's bucket is in the same slot, so on the same master.
+      const tag = /\{rv\d+\}/.exec(key)![0];
+      const marker = stored(`revocations:warm:${tag}`);
+      expect(await cli(port, 'CLUSTER', 'KEYSLOT', marker)).toBe(await cli(port, 'CLUSTER', 'KEYSLOT', key));
+      expect(await cli(port, 'EXISTS', marker)).toBe('1');
+    }
+    expect(masters.size).toBeGreaterThan(1);
+  });
+
+  it('keeps revocations when one master loses its data (FLUSHALL on it): its buckets reload from PostgreSQL', async () => {
+    const sessions: Session[] = await Promise.all(Array.from({ length: 6 }, () => newSession(a)));
+    for (const session of sessions) await logOut(a, session);
+    const victim = await cluster.masterOf(stored(revokedKey(sessions[0].sessionId)));
+    await cli(victim, 'FLUSHALL');
+    expect(await cli(victim, 'EXISTS', stored(revokedKey(sessions[0].sessionId)))).toBe('0');
+
+    for (const session of sessions) {
+      expectRevoked(await b.http.get('/api/auth/me').set(bearer(session.accessToken)));
+    }
+    // The reload wrote the lost revocation back, with its marker.
+    expect(await cli(victim, 'GET', stored(revokedKey(sessions[0].sessionId)))).toBe('reloaded');
+    const live = await newSession(a);
+    expect((await b.http.get('/api/auth/me').set(bearer(live.accessToken))).status).toBe(200);
+  });
+
+  it('loses no revocation across a master failover (CLUSTER FAILOVER), and logs out after it', async () => {
+    const before: Session[] = await Promise.all(Array.from({ length: 6 }, () => newSession(a)));
+    for (const session of before) await logOut(a, session);
+    const master = await cluster.masterOf(stored(revokedKey(before[0].sessionId)));
+    await cluster.waitHealthy();
+
+    let promoted = 0;
+    const seen = await neverAccepted(
+      b,
+      before.map((session) => session.accessToken),
+      async () => {
+        promoted = await cluster.failover(master);
+      },
+    );
+    expect(seen.length).toBeGreaterThan(0);
+    expect(await cluster.masterOf(stored(revokedKey(before[0].sessionId)))).toBe(promoted);
+    expect(await cli(promoted, 'GET', stored(revokedKey(before[0].sessionId)))).toBe('logout');
+
+    for (const session of before) {
+      expectRevoked(await a.http.get('/api/auth/me').set(bearer(session.accessToken)));
+      expectRevoked(await b.http.get('/api/auth/me').set(bearer(session.accessToken)));
+    }
+    const after = await newSession(a);
+    expect((await b.http.get('/api/auth/me').set(bearer(after.accessToken))).status).toBe(200);
+    await logOut(b, after);
+    expectRevoked(await a.http.get('/api/auth/me').set(bearer(after.accessToken)));
+    await refreshRaceHasOneWinner(b);
+  });
+
+  describe('with RATE_LIMIT_MAX=5', () => {
+    let limited: TestApp;
+    beforeAll(async () => {
+      limited = await startTestApp({ REDIS_CLUSTER_NODES: cluster.seeds, RATE_LIMIT_MAX: '5' });
+    }, 60_000);
+    afterAll(async () => {
+      await limited?.close();
+    });
+
+    it('answers the sixth request of one IP with 429 TOO_MANY_REQUESTS', async () => {
+      await perIpLimit(limited);
+    });
+  });
+
+  // Last: it leaves the cluster without one shard.
+  it('answers /health 503 with redis down when a shard (master and replica) is gone', async () => {
+    await cluster.killShard(await cluster.masterOf(stored('any-key')));
+    const res = await a.http.get('/health');
+    expect(res.status).toBe(503);
+    expect(res.body.error.redis).toEqual({ status: 'down' });
+    expect(res.body.info.database).toMatchObject({ status: 'up' });
+  });
+});

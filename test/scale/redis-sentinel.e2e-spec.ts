@@ -1,0 +1,119 @@
+import { jest } from '@jest/globals';
+import { revokedKey } from '../../src/token/session.service.js';
+import { cli, RedisSentinelFixture, redisTopologyUnavailable } from '../support/redis-topology.js';
+import { bearer } from '../security/security-support.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import {
+  emailCodeSendAndVerify,
+  expectRevoked,
+  logOut,
+  logoutIsRefusedEverywhere,
+  neverAccepted,
+  newSession,
+  perIpLimit,
+  refreshRaceHasOneWinner,
+  type Session,
+} from './redis-ha-support.js';
+
+// Five Redis processes, two instances of the service and a failover on two shared cores.
+jest.setTimeout(120_000);
+
+/**
+ * The service on a master found through Sentinel (a master, a replica and
+ * three sentinels on loopback ports this suite starts): REDIS_SENTINELS and
+ * REDIS_SENTINEL_NAME instead of REDIS_URL.
+ */
+const unavailable = redisTopologyUnavailable();
+if (unavailable) console.info(`redis-sentinel: skipped, ${unavailable}`);
+const describeSentinel = unavailable ? describe.skip : describe;
+
+describeSentinel('through Redis Sentinel (REDIS_SENTINELS, REDIS_SENTINEL_NAME)', () => {
+  let sentinel: RedisSentinelFixture;
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => {
+    sentinel = await RedisSentinelFixture.start();
+    a = await startTestApp({ REDIS_SENTINELS: sentinel.sentinels, REDIS_SENTINEL_NAME: sentinel.name });
+    b = await startTestApp({}, { join: a });
+  }, 180_000);
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+    await sentinel?.stop();
+  }, 60_000);
+
+  const stored = (key: string) => `${a.env.REDIS_PREFIX}${key}`;
+
+  it('answers /health with Redis up, and writes to the master the sentinels name', async () => {
+    const res = await a.http.get('/health');
+    expect(res.status).toBe(200);
+    expect(res.body.info.redis).toEqual({ status: 'up' });
+    expect(b.env.REDIS_SENTINELS).toBe(sentinel.sentinels);
+    expect(b.env.REDIS_URL).toBeUndefined();
+    const session = await newSession(a);
+    await logOut(a, session);
+    expect(await cli(await sentinel.masterPort(), 'GET', stored(revokedKey(session.sessionId)))).toBe('logout');
+  });
+
+  it('lets exactly one of 20 concurrent refreshes win', async () => {
+    await refreshRaceHasOneWinner(a);
+  });
+
+  it('refuses a logged-out token on /me at once, on both instances', async () => {
+    await logoutIsRefusedEverywhere(a, b);
+  });
+
+  it('sends and verifies an email code across instances', async () => {
+    await emailCodeSendAndVerify(a, b);
+  });
+
+  it('loses no revocation across a master failover (SENTINEL FAILOVER), and logs out after it', async () => {
+    const before: Session[] = await Promise.all(Array.from({ length: 4 }, () => newSession(a)));
+    for (const session of before) await logOut(a, session);
+    const oldMaster = await sentinel.masterPort();
+    await sentinel.waitHealthy(oldMaster);
+
+    let promoted = 0;
+    const seen = await neverAccepted(
+      b,
+      before.map((session) => session.accessToken),
+      async () => {
+        promoted = await sentinel.failover();
+        await sentinel.waitHealthy(promoted);
+      },
+    );
+    expect(seen.length).toBeGreaterThan(0);
+    expect(promoted).not.toBe(oldMaster);
+    expect(await cli(promoted, 'GET', stored(revokedKey(before[0].sessionId)))).toBe('logout');
+
+    for (const session of before) {
+      expectRevoked(await a.http.get('/api/auth/me').set(bearer(session.accessToken)));
+      expectRevoked(await b.http.get('/api/auth/me').set(bearer(session.accessToken)));
+    }
+    // New writes reach the new master: a logout after the failover is refused everywhere.
+    const after = await newSession(a);
+    expect((await b.http.get('/api/auth/me').set(bearer(after.accessToken))).status).toBe(200);
+    await logOut(b, after);
+    expect(await cli(promoted, 'GET', stored(revokedKey(after.sessionId)))).toBe('logout');
+    expectRevoked(await a.http.get('/api/auth/me').set(bearer(after.accessToken)));
+    await refreshRaceHasOneWinner(b);
+  });
+
+  describe('with RATE_LIMIT_MAX=5', () => {
+    let limited: TestApp;
+    beforeAll(async () => {
+      limited = await startTestApp({
+        REDIS_SENTINELS: sentinel.sentinels,
+        REDIS_SENTINEL_NAME: sentinel.name,
+        RATE_LIMIT_MAX: '5',
+      });
+    }, 60_000);
+    afterAll(async () => {
+      await limited?.close();
+    });
+
+    it('answers the sixth request of one IP with 429 TOO_MANY_REQUESTS', async () => {
+      await perIpLimit(limited);
+    });
+  });
+});
