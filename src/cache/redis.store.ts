@@ -37,14 +37,26 @@ export class RedisStore extends KeyValueStore {
   /** The command surface the three modes share (a cluster routes by the first key). */
   private readonly client: RedisClientType;
 
+  private readonly cluster?: RedisClusterType;
+  private readonly commandTimeoutMs?: number;
+
   constructor(
     connection: RedisConnection,
     private readonly prefix: string,
-    /** Set on a Redis Cluster: multi-key reads are split by hash slot, and health pings every master. */
-    private readonly cluster?: RedisClusterType,
+    options: {
+      /** Set on a Redis Cluster: multi-key reads are split by hash slot, and health pings every master. */
+      cluster?: RedisClusterType;
+      /**
+       * Set through Sentinel: the client holds commands while it looks for a master (a failover),
+       * with no end while none can be found; past this a command answers 503 like any Redis outage.
+       */
+      commandTimeoutMs?: number;
+    } = {},
   ) {
     super();
     this.client = connection as RedisClientType;
+    this.cluster = options.cluster;
+    this.commandTimeoutMs = options.commandTimeoutMs;
   }
 
   private key(key: string): string {
@@ -63,10 +75,24 @@ export class RedisStore extends KeyValueStore {
 
   private async run<T>(operation: () => Promise<T>): Promise<T> {
     try {
-      return await operation();
+      return await (this.commandTimeoutMs ? this.bounded(operation(), this.commandTimeoutMs) : operation());
     } catch (error) {
       if (error instanceof Error && /WRONGTYPE|ERR syntax|NOSCRIPT|CROSSSLOT/.test(error.message)) throw error;
       throw new DependencyUnavailableError('redis', error);
+    }
+  }
+
+  private async bounded<T>(pending: Promise<T>, ms: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        pending,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer from Redis within ${ms} ms`)), ms);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -17,6 +17,8 @@ import { RedisStore } from './redis.store.js';
 const LOCAL_CACHE_TTL_MS = 30_000;
 const LOCAL_CACHE_ENTRIES = 10_000;
 const SHARED_CACHE_TTL_MS = 300_000;
+/** Through Sentinel, the longest a store command waits for a master (during a failover) before 503. */
+const SENTINEL_COMMAND_TIMEOUT_MS = 3_000;
 
 /**
  * Redis when REDIS_URL (or REDIS_CLUSTER_NODES, or REDIS_SENTINELS) is set, else in-process. Gives two things:
@@ -61,11 +63,10 @@ const SHARED_CACHE_TTL_MS = 300_000;
       inject: [REDIS_CLIENT, infraConfig.KEY, Clock],
       useFactory: (client: RedisConnection | null, infra: ConfigType<typeof infraConfig>, clock: Clock) =>
         client
-          ? new RedisStore(
-              client,
-              infra.redisPrefix,
-              infra.redis?.mode === 'cluster' ? (client as RedisClusterType) : undefined,
-            )
+          ? new RedisStore(client, infra.redisPrefix, {
+              cluster: infra.redis?.mode === 'cluster' ? (client as RedisClusterType) : undefined,
+              commandTimeoutMs: infra.redis?.mode === 'sentinel' ? SENTINEL_COMMAND_TIMEOUT_MS : undefined,
+            })
           : new MemoryStore(clock),
     },
   ],

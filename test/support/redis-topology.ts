@@ -323,21 +323,7 @@ export class RedisSentinelFixture {
       },
       timeoutMs,
     );
-    const replica = this.dataPorts.find((port) => port !== master)!;
-    await waitUntil(
-      `replica ${replica} in sync with ${master}`,
-      async () => {
-        const [ours, theirs] = await Promise.all([
-          cli(master, 'INFO', 'replication'),
-          cli(replica, 'INFO', 'replication'),
-        ]);
-        return (
-          info(theirs, 'master_link_status') === 'up' &&
-          info(theirs, 'master_repl_offset') === info(ours, 'master_repl_offset')
-        );
-      },
-      timeoutMs,
-    );
+    await this.waitReplicated(master, timeoutMs);
   }
 
   /** SENTINEL FAILOVER: the replica is promoted, the old master follows it. Returns the new master's port. */
@@ -351,6 +337,47 @@ export class RedisSentinelFixture {
       async () => info(await cli(after, 'INFO', 'replication'), 'role') === 'master',
     );
     return after;
+  }
+
+  /**
+   * An unplanned failover: the master is killed (SIGKILL), the sentinels see it
+   * down after 1 s and promote the replica. Returns the new master's port.
+   */
+  async killMaster(): Promise<number> {
+    const before = await this.masterPort();
+    this.processes.kill(before);
+    await waitUntil('the sentinels to promote the replica', async () => (await this.masterPort()) !== before, 60_000);
+    const after = await this.masterPort();
+    await waitUntil(
+      `${after} to act as master`,
+      async () => info(await cli(after, 'INFO', 'replication'), 'role') === 'master',
+    );
+    return after;
+  }
+
+  /** Kills the master and the replica: nothing is left to promote. */
+  killDataNodes(): void {
+    for (const port of this.dataPorts) this.processes.kill(port);
+  }
+
+  /** Waits until the replica has every write the master (by default the sentinels' one) has. */
+  async waitReplicated(master?: number, timeoutMs = 30_000): Promise<void> {
+    const primary = master ?? (await this.masterPort());
+    const replica = this.dataPorts.find((port) => port !== primary)!;
+    await waitUntil(
+      `replica ${replica} in sync with ${primary}`,
+      async () => {
+        const [ours, theirs] = await Promise.all([
+          cli(primary, 'INFO', 'replication'),
+          cli(replica, 'INFO', 'replication'),
+        ]);
+        return (
+          info(theirs, 'master_link_status') === 'up' &&
+          info(theirs, 'master_repl_offset') === info(ours, 'master_repl_offset')
+        );
+      },
+      timeoutMs,
+    );
   }
 
   stop(): Promise<void> {
