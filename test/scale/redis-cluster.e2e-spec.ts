@@ -98,6 +98,27 @@ describeCluster('on a Redis Cluster (REDIS_CLUSTER_NODES)', () => {
     expect((await b.http.get('/api/auth/me').set(bearer(live.accessToken))).status).toBe(200);
   });
 
+  it('keeps revocations when the whole cluster comes back empty, and refills all 64 buckets', async () => {
+    const sessions: Session[] = await Promise.all(Array.from({ length: 4 }, () => newSession(a)));
+    for (const session of sessions) await logOut(a, session);
+    await a.flushStore();
+    const countKeys = async () => {
+      let total = 0;
+      for (const node of await cluster.nodes()) {
+        if (node.role !== 'master') continue;
+        const keys = await cli(node.port, '--scan', '--pattern', `${a.env.REDIS_PREFIX}revocations:warm:*`);
+        total += keys === '' ? 0 : keys.split('\n').length;
+      }
+      return total;
+    };
+    expect(await countKeys()).toBe(0);
+
+    const answers = await Promise.all(sessions.map((s) => b.http.get('/api/auth/me').set(bearer(s.accessToken))));
+    for (const res of answers) expectRevoked(res);
+    expect(await countKeys()).toBe(64);
+    for (const session of sessions) expect(await a.store.get(revokedKey(session.sessionId))).toBe('reloaded');
+  });
+
   it('loses no revocation across a master failover (CLUSTER FAILOVER), and logs out after it', async () => {
     const before: Session[] = await Promise.all(Array.from({ length: 6 }, () => newSession(a)));
     for (const session of before) await logOut(a, session);
