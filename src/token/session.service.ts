@@ -33,7 +33,8 @@ const revocationBucket = (sessionId: string) => bucketOf(sessionId, REVOCATION_B
 export const warmMarker = (bucket: number) => `revocations:warm:{rv${bucket}}`;
 /** The marker outlives any access token; it only disappears when Redis loses its data. */
 const WARM_MARKER_TTL_MS = 365 * 86_400_000;
-export const revokedKey = (sessionId: string) => `revoked:{rv${revocationBucket(sessionId)}}:${sessionId}`;
+const revokedKeyIn = (bucket: number, sessionId: string) => `revoked:{rv${bucket}}:${sessionId}`;
+export const revokedKey = (sessionId: string) => revokedKeyIn(revocationBucket(sessionId), sessionId);
 
 /**
  * Sessions: login creates one, refresh rotates its refresh token, logout and
@@ -131,7 +132,8 @@ export class SessionService {
 
   /** One store round trip on the hot path; a reload from PostgreSQL only after Redis lost its data. */
   async isRevoked(sessionId: string): Promise<boolean> {
-    const [warm, revoked] = await this.store.getMany([warmMarker(revocationBucket(sessionId)), revokedKey(sessionId)]);
+    const bucket = revocationBucket(sessionId);
+    const [warm, revoked] = await this.store.getMany([warmMarker(bucket), revokedKeyIn(bucket, sessionId)]);
     if (revoked !== null) return true;
     if (warm !== null) return false;
     const reloaded = await this.warmUp();
