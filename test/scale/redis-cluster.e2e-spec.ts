@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { revokedKey } from '../../src/token/session.service.js';
-import { cli, RedisClusterFixture, redisTopologyUnavailable } from '../support/redis-topology.js';
+import { cli, RedisClusterFixture, redisTopologyUnavailable, waitUntil } from '../support/redis-topology.js';
 import { bearer } from '../security/security-support.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import {
@@ -169,5 +169,32 @@ describeCluster('on a Redis Cluster (REDIS_CLUSTER_NODES)', () => {
     expect(res.status).toBe(503);
     expect(res.body.error.redis).toEqual({ status: 'down' });
     expect(res.body.info.database).toMatchObject({ status: 'up' });
+  });
+});
+
+describeCluster('when the Redis Cluster is not up yet at start', () => {
+  let cluster: RedisClusterFixture | undefined;
+  let t: TestApp | undefined;
+  afterAll(async () => {
+    await t?.close();
+    await cluster?.stop();
+  }, 60_000);
+
+  it('starts anyway (503 meanwhile) and connects once the cluster is up', async () => {
+    const ports = await RedisClusterFixture.ports(3, 0);
+    t = await startTestApp({ REDIS_CLUSTER_NODES: ports.map((port) => `127.0.0.1:${port}`).join(',') });
+    const before = await t.http.get('/health');
+    expect({ status: before.status, redis: before.body.error?.redis }).toEqual({
+      status: 503,
+      redis: { status: 'down' },
+    });
+    expect((await t.http.post('/api/auth/login').send({ email: 'a@example.com', password: 'x' })).status).toBe(503);
+
+    cluster = await RedisClusterFixture.start(3, 0, ports);
+    const app = t;
+    await waitUntil('the service to reach the cluster', async () => (await app.http.get('/health')).status === 200);
+    const session = await newSession(app);
+    await logOut(app, session);
+    expectRevoked(await app.http.get('/api/auth/me').set(bearer(session.accessToken)));
   });
 });

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { revokedKey } from '../../src/token/session.service.js';
-import { cli, RedisSentinelFixture, redisTopologyUnavailable } from '../support/redis-topology.js';
+import { cli, RedisSentinelFixture, redisTopologyUnavailable, waitUntil } from '../support/redis-topology.js';
 import { bearer } from '../security/security-support.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import {
@@ -160,5 +160,42 @@ describeSentinel('through Redis Sentinel (REDIS_SENTINELS, REDIS_SENTINEL_NAME)'
     const health = await b.http.get('/health').timeout(20_000);
     expect(health.status).toBe(503);
     expect(health.body.error.redis).toEqual({ status: 'down' });
+  });
+});
+
+describeSentinel('when the sentinels are not up yet at start', () => {
+  let sentinel: RedisSentinelFixture | undefined;
+  let t: TestApp | undefined;
+  afterAll(async () => {
+    await t?.close();
+    await sentinel?.stop();
+  }, 60_000);
+
+  it('starts anyway (503 meanwhile) and connects once they are up', async () => {
+    const ports = await RedisSentinelFixture.ports();
+    t = await startTestApp({
+      REDIS_SENTINELS: ports
+        .slice(2)
+        .map((port) => `127.0.0.1:${port}`)
+        .join(','),
+      REDIS_SENTINEL_NAME: 'authmaster',
+    });
+    const before = await t.http.get('/health');
+    expect({ status: before.status, redis: before.body.error?.redis }).toEqual({
+      status: 503,
+      redis: { status: 'down' },
+    });
+
+    sentinel = await RedisSentinelFixture.start(ports);
+    expect(sentinel.name).toBe('authmaster');
+    const app = t;
+    await waitUntil(
+      'the service to reach the master',
+      async () => (await app.http.get('/health')).status === 200,
+      60_000,
+    );
+    const session = await newSession(app);
+    await logOut(app, session);
+    expectRevoked(await app.http.get('/api/auth/me').set(bearer(session.accessToken)));
   });
 });

@@ -30,8 +30,10 @@ export function redisTopologyUnavailable(): string | null {
 }
 
 const children = new Set<ChildProcess>();
+const directories = new Set<string>();
 process.once('exit', () => {
   for (const child of children) child.kill('SIGKILL');
+  for (const dir of directories) rmSync(dir, { recursive: true, force: true });
 });
 
 function portFree(port: number): Promise<boolean> {
@@ -76,6 +78,10 @@ class Processes {
   readonly dir = mkdtempSync(join(tmpdir(), 'auth-redis-'));
   private readonly byPort = new Map<number, ChildProcess>();
 
+  constructor() {
+    directories.add(this.dir);
+  }
+
   start(port: number, args: string[]): void {
     const child = spawn('redis-server', args, { cwd: this.dir, stdio: 'ignore' });
     children.add(child);
@@ -93,8 +99,11 @@ class Processes {
       .filter((child) => child.exitCode === null && child.signalCode === null)
       .map((child) => new Promise((resolve) => child.once('exit', resolve)));
     for (const child of this.byPort.values()) child.kill('SIGKILL');
-    await Promise.race([Promise.all(exits), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(exits), new Promise((resolve) => (timer = setTimeout(resolve, 5_000)))]);
+    clearTimeout(timer);
     rmSync(this.dir, { recursive: true, force: true });
+    directories.delete(this.dir);
   }
 }
 
@@ -119,9 +128,14 @@ export class RedisClusterFixture {
     return this.ports.map((port) => `${HOST}:${port}`).join(',');
   }
 
-  static async start(masters = 3, replicasPerMaster = 1): Promise<RedisClusterFixture> {
+  /** Free ports for a cluster of this size, to hand to `start` later. */
+  static ports(masters = 3, replicasPerMaster = 1): Promise<number[]> {
+    return freePorts(masters * (1 + replicasPerMaster), 17_000, 17_049, true);
+  }
+
+  static async start(masters = 3, replicasPerMaster = 1, given?: number[]): Promise<RedisClusterFixture> {
     const processes = new Processes();
-    const ports = await freePorts(masters * (1 + replicasPerMaster), 17_000, 17_049, true);
+    const ports = given ?? (await RedisClusterFixture.ports(masters, replicasPerMaster));
     const fixture = new RedisClusterFixture(processes, ports);
     try {
       for (const port of ports) {
@@ -265,9 +279,14 @@ export class RedisSentinelFixture {
     return this.sentinelPorts.map((port) => `${HOST}:${port}`).join(',');
   }
 
-  static async start(): Promise<RedisSentinelFixture> {
+  /** Free ports for a master, a replica and three sentinels, to hand to `start` later. */
+  static ports(): Promise<number[]> {
+    return freePorts(5, 17_050, 17_099, false);
+  }
+
+  static async start(given?: number[]): Promise<RedisSentinelFixture> {
     const processes = new Processes();
-    const [master, replica, ...sentinels] = await freePorts(5, 17_050, 17_099, false);
+    const [master, replica, ...sentinels] = given ?? (await RedisSentinelFixture.ports());
     const fixture = new RedisSentinelFixture(processes, [master, replica], sentinels);
     try {
       processes.start(master, [...common(master), '--dir', processes.dir]);
