@@ -67,6 +67,17 @@ describeSentinel('through Redis Sentinel (REDIS_SENTINELS, REDIS_SENTINEL_NAME)'
     await emailCodeSendAndVerify(a, b);
   });
 
+  it('keeps revocations when the master comes back empty (its keys flushed): reloaded from PostgreSQL', async () => {
+    const sessions: Session[] = await Promise.all(Array.from({ length: 3 }, () => newSession(a)));
+    for (const session of sessions) await logOut(a, session);
+    await a.flushStore();
+    const master = await sentinel.masterPort();
+    expect(await cli(master, '--scan', '--pattern', `${a.env.REDIS_PREFIX}*`)).toBe('');
+
+    for (const session of sessions) expectRevoked(await b.http.get('/api/auth/me').set(bearer(session.accessToken)));
+    expect(await cli(master, 'GET', stored(revokedKey(sessions[0].sessionId)))).toBe('reloaded');
+  });
+
   it('loses no revocation across a master failover (SENTINEL FAILOVER), and logs out after it', async () => {
     const before: Session[] = await Promise.all(Array.from({ length: 4 }, () => newSession(a)));
     for (const session of before) await logOut(a, session);
