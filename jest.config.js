@@ -7,16 +7,49 @@ const base = {
   setupFilesAfterEnv: ['<rootDir>/test/support/preload-esm.ts'],
 };
 
+/** Suites that drive a real browser or several service processes: minutes of CPU and a GB of memory. */
+const heavy = ['<rootDir>/test/browser/', '<rootDir>/test/scale/'];
+
 /**
- * `npm test`: unit specs beside the code and the e2e suite on the embedded
- * parts. `npm run test:e2e`: the e2e suite alone, against DATABASE_URL /
- * REDIS_URL / SMTP_URL when they are set.
+ * Lanes, chosen by TEST_LANE (an environment variable, so a test path given
+ * on the command line stays a path):
+ * - unset, `npm test`: unit + e2e, everything that needs no external service and fits a laptop;
+ * - `unit`, `npm run test:unit`: the specs beside the code, seconds;
+ * - `e2e`, `npm run test:e2e`: e2e + heavy, the whole e2e suite against DATABASE_URL /
+ *   REDIS_URL / SMTP_URL when set, with the browser and multi-process suites.
  */
+const lanes = { unit: ['unit'], e2e: ['e2e', 'heavy'] };
+function selectLane(projects) {
+  const names = lanes[process.env.TEST_LANE ?? ''] ?? ['unit', 'e2e'];
+  return projects.filter((project) => names.includes(project.displayName));
+}
+
 export default {
-  // Booting the app (PGlite, migrations) takes seconds on a loaded 2-core machine; a global option, not per project.
-  testTimeout: 30_000,
-  projects: [
-    { ...base, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/migrations/**/*.spec.ts'] },
-    { ...base, displayName: 'e2e', rootDir: '.', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.spec.ts'] },
-  ],
+  // Booting the app (PGlite, migrations) takes seconds on a quiet 2-core machine and tens of seconds on a
+  // loaded one: a slow machine must not fail a test. One global value (Jest reads it only here), no per-file ones.
+  testTimeout: 120_000,
+  // One worker on 2 cores; a worker that holds more than this after a test file is replaced, so the memory
+  // of earlier files (each boots its own app and PGlite) does not pile up in one process.
+  workerIdleMemoryLimit: '800MB',
+  projects: selectLane([
+    {
+      ...base,
+      displayName: 'unit',
+      rootDir: '.',
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/migrations/**/*.spec.ts', '<rootDir>/client/src/**/*.spec.ts'],
+    },
+    {
+      ...base,
+      displayName: 'e2e',
+      rootDir: '.',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', ...heavy],
+    },
+    {
+      ...base,
+      displayName: 'heavy',
+      rootDir: '.',
+      testMatch: heavy.map((dir) => `${dir}**/*.e2e-spec.ts`),
+    },
+  ]),
 };

@@ -3,15 +3,15 @@ import { Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module.js';
 import { RevocationPrefetchMiddleware } from './auth/guards/revocation-prefetch.middleware.js';
 import { accessLogMiddleware } from './common/http/access-log.middleware.js';
-import { ErrorResponseDoc } from './common/http/api-response.js';
 import { jsonBodyParsing } from './common/http/body-parsing.js';
 import { GracefulShutdown } from './common/http/graceful-shutdown.js';
+import { setupOpenApi } from './common/http/openapi.js';
 import { RateLimitMiddleware } from './common/http/rate-limit.middleware.js';
+import { securityHeaders } from './common/http/security-headers.js';
 import { traceMiddleware } from './common/http/trace.middleware.js';
 import { createAccessLogger, createRootLogger, PinoNestLogger } from './common/logging/logger.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
@@ -43,6 +43,8 @@ export async function createApp(): Promise<CreatedApp> {
   // Every answer is per caller and not cacheable: hashing each body for an ETag buys nothing.
   app.set('etag', false);
   app.use(traceMiddleware);
+  // Before anything that can refuse a request, so errors, 429s and redirects carry them too.
+  app.use(securityHeaders('/api/docs'));
   // Before anything that can refuse a request, so browsers can read every error.
   app.enableCors({
     origin: config.corsOrigins,
@@ -66,17 +68,7 @@ export async function createApp(): Promise<CreatedApp> {
   app.use(...jsonBodyParsing(config.bodyLimit));
   app.useGlobalPipes(createValidationPipe());
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Auth API')
-      .setDescription('반려동물 용품 중고거래 서비스 - 인증(Auth) API. 모든 응답은 공통 응답 형식을 따릅니다.')
-      .setVersion('1.0')
-      .addBearerAuth()
-      .build(),
-    { extraModels: [ErrorResponseDoc] },
-  );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  setupOpenApi(app, config.port);
 
   await app.init();
   try {

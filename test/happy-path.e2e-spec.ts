@@ -6,7 +6,7 @@ describe('the whole email/password journey', () => {
     t = await startTestApp();
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   it('signs up with a mailed code, logs in, reads /me, refreshes and logs out', async () => {

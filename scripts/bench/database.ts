@@ -124,8 +124,9 @@ export async function seedSessions(
       result.refreshJtis.push(jti);
     }
     await sql.query(
-      `INSERT INTO sessions (id, user_id, created_at)
-       SELECT s.id, s.user_id, now() FROM unnest($1::uuid[], $2::bigint[]) AS s(id, user_id)`,
+      `INSERT INTO sessions (id, user_id, created_at, method, expires_at)
+       SELECT s.id, s.user_id, now(), 'local', now() + interval '30 days'
+       FROM unnest($1::uuid[], $2::bigint[]) AS s(id, user_id)`,
       [sessionIds, userIds],
     );
     await sql.query(

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser, type Principal } from '../common/decorators/current-user.decorator.js';
 import { Public } from '../common/decorators/public.decorator.js';
@@ -153,9 +153,23 @@ export class AuthController {
     summary: '토큰 재발급 (헤더 방식)',
     description: '응답 헤더 Authorization, Refresh-Token에도 새 토큰을 담습니다.',
   })
-  @ApiHeader({ name: 'Refresh-Token', required: true, description: 'Refresh Token' })
-  @ApiHeader({ name: 'Authorization', required: false, description: 'Bearer <만료되었을 수 있는 Access Token>' })
-  @ApiEnvelope({ message: '성공', data: TokenPairResponse })
+  // Authorization as a security requirement (a header parameter of that name is ignored by OpenAPI tools),
+  // optional (`{}`): Swagger UI's Authorize sends it, and the access token may be absent or expired.
+  @ApiSecurity({})
+  @ApiBearerAuth()
+  @ApiHeader({ name: 'Refresh-Token', required: true, description: 'Refresh Token (`Bearer ` 프리픽스 선택)' })
+  @ApiEnvelope({
+    message: '성공',
+    data: TokenPairResponse,
+    headers: {
+      Authorization: {
+        description: 'Bearer <새 Access Token>',
+        required: true,
+        schema: { type: 'string', pattern: '^Bearer .+$' },
+      },
+      'Refresh-Token': { description: '새 Refresh Token', required: true, schema: { type: 'string' } },
+    },
+  })
   @ApiErrors(
     { code: 'VALIDATION_FAILED', message: M.refreshTokenRequired, field: 'Refresh-Token' },
     'EXPIRED_REFRESH_TOKEN',

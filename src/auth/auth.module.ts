@@ -2,6 +2,7 @@ import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { StoreModule } from '../cache/store.module.js';
+import { SecurityModule } from '../common/security/security.module.js';
 import { TimeModule } from '../common/time/time.module.js';
 import { authConfig } from '../config/auth.config.js';
 import { MailModule } from '../mail/mail.module.js';
@@ -15,10 +16,18 @@ import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { RevocationPrefetchMiddleware } from './guards/revocation-prefetch.middleware.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 import { PasswordService } from './password.service.js';
+import { SessionsController } from './sessions.controller.js';
+import { BackgroundTasks } from '../common/async/background-tasks.js';
+import { AccountService } from './account.service.js';
+import { PasswordController } from './password.controller.js';
+import { AccountController } from './account.controller.js';
+import { KakaoAdminClient } from './kakao-admin.client.js';
+import { KakaoUnlinkController } from './kakao-unlink.controller.js';
+import { PasswordResetService } from './password-reset.service.js';
 
 @Module({
-  imports: [UsersModule, TokenModule, MailModule, StoreModule, TimeModule],
-  controllers: [AuthController],
+  imports: [UsersModule, TokenModule, MailModule, StoreModule, TimeModule, SecurityModule],
+  controllers: [AuthController, SessionsController, PasswordController, AccountController, KakaoUnlinkController],
   providers: [
     AuthService,
     EmailVerificationService,
@@ -26,6 +35,10 @@ import { PasswordService } from './password.service.js';
     LoginThrottleService,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     RevocationPrefetchMiddleware,
+    BackgroundTasks,
+    PasswordResetService,
+    AccountService,
+    KakaoAdminClient,
   ],
   exports: [AuthService, RevocationPrefetchMiddleware],
 })

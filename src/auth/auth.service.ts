@@ -3,12 +3,15 @@ import type { ConfigType } from '@nestjs/config';
 import { AppException } from '../common/errors/app.exception.js';
 import { FIELD_MESSAGES } from '../common/errors/error-catalogue.js';
 import { bearerToken } from '../common/http/bearer.js';
+import { currentClient } from '../common/logging/request-context.js';
+import { SecurityEvents } from '../common/security/security-events.js';
 import { Clock } from '../common/time/clock.js';
 import { fullYears, localDate } from '../common/time/zoned-time.js';
 import { appConfig } from '../config/app.config.js';
 import { authConfig } from '../config/auth.config.js';
 import { EmailCodeService } from '../token/email-code.service.js';
 import { JwtTokenService } from '../token/jwt-token.service.js';
+import { CLIENT_IP_MAX, USER_AGENT_MAX } from '../token/session.entity.js';
 import { SessionService, type TokenPair } from '../token/session.service.js';
 import { mapUser, type UserResponse } from '../users/user.mapper.js';
 import { DuplicateUserError } from '../users/users.repository.js';
@@ -17,6 +20,9 @@ import type { LoginDto } from './dto/login.dto.js';
 import type { SignupDto } from './dto/signup.dto.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 import { PasswordService } from './password.service.js';
+
+/** The first `max` characters (code points, as PostgreSQL's varchar counts). */
+const cut = (value: string, max: number): string => [...value].slice(0, max).join('');
 
 export interface LoginResult extends TokenPair {
   user: UserResponse;
@@ -35,6 +41,7 @@ export class AuthService {
     private readonly jwt: JwtTokenService,
     private readonly throttle: LoginThrottleService,
     private readonly clock: Clock,
+    private readonly events: SecurityEvents,
   ) {}
 
   /**
@@ -69,25 +76,46 @@ export class AuthService {
     }
   }
 
-  /** Same answer and the same bcrypt work for an unknown email, a wrong password, or a social-only account. */
+  /**
+   * Same answer and the same bcrypt work for an unknown email, a wrong
+   * password, or a social-only account. The comparison runs only inside a
+   * login-throttle slot; the account is looked up first, so a database
+   * outage answers 503 without using one.
+   */
   async login(dto: LoginDto): Promise<LoginResult> {
-    await this.throttle.assertAllowed(dto.email);
     const user = await this.users.findLocalByEmail(dto.email);
-    const valid = await this.passwords.verify(dto.password, user?.passwordHash);
+    const valid = await this.throttle.attempt(dto.email, () => this.passwords.verify(dto.password, user?.passwordHash));
     if (!user || !valid) {
-      await this.throttle.recordFailure(dto.email);
+      this.events.emit('login.failed', { email: dto.email, ...(user && { userId: user.id }) });
       throw new AppException('INVALID_CREDENTIALS');
     }
-    await this.throttle.reset(dto.email);
-    return this.issueLogin(Number(user.id));
+    const result = await this.issueLogin(Number(user.id), user.passwordHash);
+    this.events.emit('login.succeeded', { email: dto.email, userId: user.id });
+    return result;
   }
 
-  /** Opens a session for a user who has proven who they are (password or a social provider). */
-  async issueLogin(userId: number): Promise<LoginResult> {
+  /**
+   * Opens a session for a user who has proven who they are (password or a
+   * social provider), recording how (the account's provider) and the
+   * caller's User-Agent and address. With `passwordHash` (a password login),
+   * no session opens once that password has been replaced meanwhile.
+   */
+  async issueLogin(userId: number, passwordHash: string | null = null): Promise<LoginResult> {
     const user = await this.users.getProfile(userId);
     if (!user) throw new AppException('INVALID_CREDENTIALS');
-    const { accessToken, refreshToken } = await this.sessions.createSession(userId);
-    return { accessToken, refreshToken, user };
+    const client = currentClient();
+    const session = await this.sessions.createSession(
+      userId,
+      {
+        method: user.provider,
+        userAgent: client.userAgent === null ? null : cut(client.userAgent, USER_AGENT_MAX),
+        ip: client.ip === null ? null : cut(client.ip, CLIENT_IP_MAX),
+      },
+      passwordHash,
+    );
+    // The account was withdrawn, or its password replaced, while this login was checked.
+    if (!session) throw new AppException('INVALID_CREDENTIALS');
+    return { accessToken: session.accessToken, refreshToken: session.refreshToken, user };
   }
 
   /**
@@ -101,6 +129,11 @@ export class AuthService {
     const verified = this.jwt.verify(token, 'access');
     if (verified.status !== 'valid') throw new AppException('TOKEN_INVALID', { status: 400 });
     if (!(await this.sessions.revoke(verified.claims.sid, 'logout'))) throw new AppException('TOKEN_REVOKED');
+    this.events.emit('session.revoked', {
+      userId: verified.claims.sub,
+      sessionId: verified.claims.sid,
+      reason: 'logout',
+    });
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {

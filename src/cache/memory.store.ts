@@ -34,6 +34,11 @@ export class MemoryStore extends KeyValueStore implements OnModuleDestroy {
     this.entries.clear();
   }
 
+  /** Test hook: the live keys, as SCAN lists them in Redis. */
+  keys(): string[] {
+    return [...this.entries.keys()].filter((key) => this.live(key) !== undefined);
+  }
+
   private live(key: string): Entry | undefined {
     const entry = this.entries.get(key);
     if (entry && entry.expiresAt <= this.clock.now()) {

@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { resolve } from 'node:path';
-import { ConfigError, boolVar, durationVar, intVar, isProduction, present, timezoneVar } from './env.parsers.js';
+import { ConfigError, durationVar, intVar, isProduction, present, timezoneVar, trustProxyVar } from './env.parsers.js';
 
 export const appConfig = registerAs('app', () => {
   const env = process.env;
@@ -17,7 +17,7 @@ export const appConfig = registerAs('app', () => {
     bodyLimit,
     rateLimitMax: intVar(env, 'RATE_LIMIT_MAX', 300, 1, 100_000_000),
     rateLimitWindowMs: durationVar(env, 'RATE_LIMIT_WINDOW', '60s', 1000),
-    trustProxy: boolVar(env, 'TRUST_PROXY', false),
+    trustProxy: trustProxyVar(env, 'TRUST_PROXY'),
     corsOrigins: (present(env, 'CORS_ORIGINS') ?? 'http://localhost:3000')
       .split(',')
       .map((origin) => origin.trim())

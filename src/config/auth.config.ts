@@ -2,18 +2,22 @@ import { registerAs } from '@nestjs/config';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError, durationVar, intVar, isProduction, present } from './env.parsers.js';
+import { ConfigError, durationVar, intVar, isProduction, present, urlVar } from './env.parsers.js';
 
 const PLACEHOLDER = /change[-_ ]?me|secret|example|placeholder/i;
 
+const SECRET_MIN_BYTES = 32;
+
 /**
  * In production the secret must be given. In development one is generated on
- * first start and kept under DATA_DIR so tokens survive restarts.
+ * first start and kept under DATA_DIR so tokens survive restarts: the
+ * directory is created readable by its owner only (0700), the file 0600, and
+ * a file holding fewer than 32 bytes is refused like a short variable.
  */
 function jwtSecret(env: NodeJS.ProcessEnv): string {
   const given = present(env, 'JWT_SECRET');
   if (given !== undefined) {
-    if (Buffer.byteLength(given) < 32) throw new ConfigError('JWT_SECRET: must be at least 32 bytes');
+    if (Buffer.byteLength(given) < SECRET_MIN_BYTES) throw new ConfigError('JWT_SECRET: must be at least 32 bytes');
     if (isProduction(env) && PLACEHOLDER.test(given)) {
       throw new ConfigError('JWT_SECRET: a placeholder value is refused in production');
     }
@@ -22,13 +26,33 @@ function jwtSecret(env: NodeJS.ProcessEnv): string {
   if (isProduction(env)) throw new ConfigError('JWT_SECRET: required when NODE_ENV=production');
   const dir = resolve(present(env, 'DATA_DIR') ?? '.data');
   const file = join(dir, 'jwt-secret');
+  let secret = readSecretFile(file);
+  if (secret === undefined) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    try {
+      // 'wx': of two processes starting at once, one writes and the other reads what it wrote.
+      writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    secret = readSecretFile(file) ?? '';
+  }
+  if (Buffer.byteLength(secret) < SECRET_MIN_BYTES) {
+    throw new ConfigError(
+      `JWT_SECRET: the development secret file ${file} holds ${Buffer.byteLength(secret)} bytes; it must hold at ` +
+        'least 32 (delete the file to have a new one generated, or set JWT_SECRET)',
+    );
+  }
+  return secret;
+}
+
+function readSecretFile(file: string): string | undefined {
   try {
     return readFileSync(file, 'utf8').trim();
-  } catch {
-    const secret = randomBytes(48).toString('base64url');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(file, secret, { mode: 0o600 });
-    return secret;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw new ConfigError(`JWT_SECRET: cannot read the development secret file ${file} (${code ?? String(error)})`);
   }
 }
 
@@ -43,6 +67,7 @@ export const authConfig = registerAs('auth', () => {
     emailCodeTtlMs: durationVar(env, 'EMAIL_CODE_TTL', '5m', 1000),
     emailCodeMaxAttempts: intVar(env, 'EMAIL_CODE_MAX_ATTEMPTS', 5, 1, 100),
     emailCodeResendCooldownMs: durationVar(env, 'EMAIL_CODE_RESEND_COOLDOWN', '60s', 0),
+    emailCodeDailyLimit: intVar(env, 'EMAIL_CODE_DAILY_LIMIT', 20, 1, 1000),
     emailVerifiedTtlMs: durationVar(env, 'EMAIL_VERIFIED_TTL', '30m', 1000),
     passwordMinLength,
     passwordMaxLength: 128,
@@ -50,6 +75,14 @@ export const authConfig = registerAs('auth', () => {
     loginMaxFailures: intVar(env, 'LOGIN_MAX_FAILURES', 10, 1, 1000),
     loginFailureWindowMs: durationVar(env, 'LOGIN_FAILURE_WINDOW', '15m', 1000),
     minimumAge: 14,
+    // SPEC §5: password reset, sessions, withdrawal, Kakao unlink.
+    passwordResetHourlyLimit: intVar(env, 'PASSWORD_RESET_HOURLY_LIMIT', 5, 1, 1000),
+    passwordResetUrl: urlVar(env, 'PASSWORD_RESET_URL', ['http:', 'https:']) ?? 'http://localhost:3000/password-reset',
+    passwordResetTtlMs: durationVar(env, 'PASSWORD_RESET_TTL', '30m', 1000),
+    sessionMaxAgeMs: durationVar(env, 'SESSION_MAX_AGE', '30d', 1000),
+    reauthMaxAgeMs: durationVar(env, 'REAUTH_MAX_AGE', '10m', 1000),
+    kakaoAdminKey: present(env, 'KAKAO_ADMIN_KEY'),
+    kakaoUnlinkUri: urlVar(env, 'KAKAO_UNLINK_URI', ['http:', 'https:']) ?? 'https://kapi.kakao.com/v1/user/unlink',
   };
 });
 

@@ -1,3 +1,4 @@
+import express from 'express';
 import {
   boolVar,
   ConfigError,
@@ -6,6 +7,7 @@ import {
   parseDuration,
   redactUrl,
   timezoneVar,
+  trustProxyVar,
   urlVar,
 } from './env.parsers.js';
 
@@ -121,5 +123,68 @@ describe('timezoneVar', () => {
     expect(() => timezoneVar({ APP_TIMEZONE: 'Mars/Olympus' }, 'APP_TIMEZONE', 'Asia/Seoul')).toThrow(
       /^APP_TIMEZONE: /,
     );
+  });
+});
+
+describe('trustProxyVar', () => {
+  const read = (raw?: string) => trustProxyVar(raw === undefined ? {} : { TRUST_PROXY: raw }, 'TRUST_PROXY');
+
+  it('trusts no proxy when unset, blank, 0 or false', () => {
+    expect(read()).toBe(0);
+    expect(read('  ')).toBe(0);
+    expect(read('0')).toBe(0);
+    expect(read('false')).toBe(0);
+    expect(read('FALSE')).toBe(0);
+  });
+
+  it('reads a whole number as the hop count', () => {
+    expect(read('1')).toBe(1);
+    expect(read(' 2 ')).toBe(2);
+    expect(read('10')).toBe(10);
+  });
+
+  it('reads a comma list of addresses, CIDRs and proxy-addr range names', () => {
+    expect(read('127.0.0.1/8')).toEqual(['127.0.0.1/8']);
+    expect(read('10.0.0.1, 192.168.0.0/16,::1,fd00::/8')).toEqual(['10.0.0.1', '192.168.0.0/16', '::1', 'fd00::/8']);
+    expect(read('loopback,uniquelocal,linklocal')).toEqual(['loopback', 'uniquelocal', 'linklocal']);
+  });
+
+  it.each(['0', '3', '127.0.0.1/8', '10.0.0.1, 192.168.0.0/16,::1,fd00::/8', 'loopback,uniquelocal'])(
+    'hands Express a value its `trust proxy` compiles (%j)',
+    (raw) => {
+      expect(() => express().set('trust proxy', read(raw))).not.toThrow();
+    },
+  );
+
+  it.each(['true', 'TRUE', 'True'])('refuses %j, naming the variable and why', (raw) => {
+    const attempt = () => read(raw);
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/^TRUST_PROXY: "true" is refused: .*any client could choose its address/);
+    expect(attempt).toThrow(/number of reverse proxies in front .* addresses\/CIDRs/);
+  });
+
+  it.each([
+    ['yes', /"yes" is not an IP address or CIDR/],
+    ['1.5', /"1.5" is not an IP address or CIDR/],
+    ['-1', /"-1" is not an IP address or CIDR/],
+    ['11', /11 is not the number of reverse proxies/],
+    ['999999', /999999 is not the number of reverse proxies/],
+    ['10.0.0.256', /"10.0.0.256" is not an IP address or CIDR/],
+    ['10.0.0.0/33', /"10.0.0.0\/33" has no prefix length 0-32/],
+    ['fd00::/129', /"fd00::\/129" has no prefix length 0-128/],
+    ['10.0.0.0/abc', /"10.0.0.0\/abc" has no prefix length 0-32/],
+    ['10.0.0.0/255.0.0.0', /has no prefix length 0-32/],
+    ['0.0.0.0/0', /"0.0.0.0\/0" trusts every address/],
+    ['::/0', /"::\/0" trusts every address/],
+    ['10.0.0.1,', /an empty entry/],
+    ['10.0.0.1,,10.0.0.2', /an empty entry/],
+    ['proxy.internal', /"proxy.internal" is not an IP address or CIDR/],
+    ['127.0.0.1 10.0.0.1', /"127.0.0.1 10.0.0.1" is not an IP address or CIDR/],
+  ])('refuses %j with what it accepts', (raw, reason) => {
+    const attempt = () => read(raw);
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/^TRUST_PROXY: /);
+    expect(attempt).toThrow(reason);
+    expect(attempt).toThrow(/number of reverse proxies in front \(0-10\) or a comma list of their addresses\/CIDRs/);
   });
 });

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /**
  * Parsers for environment variables. Every failure names the variable, so a
  * wrong value stops the start with a message an operator can act on.
@@ -137,4 +139,61 @@ export function redisNodesVar(env: Env, name: string, defaultPort: number): Redi
     });
   if (nodes.length === 0) throw new ConfigError(`${name}: lists no node`);
   return nodes;
+}
+
+/**
+ * What Express's `trust proxy` is given: a hop count, or the addresses/CIDRs
+ * of the proxies (handed to proxy-addr). Never `true`, which trusts every
+ * X-Forwarded-For entry and so lets a client choose its own address.
+ */
+export type TrustProxy = number | string[];
+
+/** More reverse proxies than this in one chain is a typo: the count would reach the client's own entries. */
+export const TRUST_PROXY_MAX_HOPS = 10;
+const TRUST_PROXY_ACCEPTS =
+  `the number of reverse proxies in front (0-${TRUST_PROXY_MAX_HOPS}) ` +
+  'or a comma list of their addresses/CIDRs (e.g. 10.0.0.0/8,127.0.0.1)';
+/** proxy-addr's names for address ranges. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function proxyAddressProblem(entry: string): string | undefined {
+  if (PROXY_RANGE_NAMES.has(entry)) return undefined;
+  const slash = entry.indexOf('/');
+  const address = slash === -1 ? entry : entry.slice(0, slash);
+  const family = isIP(address);
+  if (family === 0) return `"${entry}" is not an IP address or CIDR`;
+  if (slash === -1) return undefined;
+  const prefix = entry.slice(slash + 1);
+  const max = family === 4 ? 32 : 128;
+  if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max) return `"${entry}" has no prefix length 0-${max}`;
+  if (Number(prefix) === 0) return `"${entry}" trusts every address, so any client could choose its own`;
+  return undefined;
+}
+
+/**
+ * TRUST_PROXY: unset or `0` → the socket's address; a whole number → that
+ * many proxies each append their peer to X-Forwarded-For; a comma list →
+ * addresses/CIDRs (or proxy-addr's `loopback`, `linklocal`, `uniquelocal`)
+ * whose entries are skipped from the right. `false` stays an alias of 0;
+ * `true` is refused.
+ */
+export function trustProxyVar(env: Env, name: string): TrustProxy {
+  const raw = present(env, name);
+  if (raw === undefined || /^false$/i.test(raw)) return 0;
+  if (/^true$/i.test(raw)) {
+    throw new ConfigError(
+      `${name}: "true" is refused: it trusts every X-Forwarded-For entry, so any client could choose its address; ` +
+        `use ${TRUST_PROXY_ACCEPTS}`,
+    );
+  }
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > TRUST_PROXY_MAX_HOPS) throw new ConfigError(`${name}: ${hops} is not ${TRUST_PROXY_ACCEPTS}`);
+    return hops;
+  }
+  const entries = raw.split(',').map((entry) => entry.trim());
+  const problems = entries.map((entry) => (entry === '' ? 'an empty entry' : proxyAddressProblem(entry)));
+  const problem = problems.find((found) => found !== undefined);
+  if (problem !== undefined) throw new ConfigError(`${name}: ${problem}; use ${TRUST_PROXY_ACCEPTS}`);
+  return entries;
 }

@@ -42,9 +42,10 @@ describe('parseOAuthEnv', () => {
     [{ NAVER_TOKEN_URI: 'not a url' }, 'NAVER_TOKEN_URI: "not a url" is not a URL'],
     [{ KAKAO_USER_INFO_URI: 'ftp://x/y' }, 'KAKAO_USER_INFO_URI: "ftp://x/y" must be an http or https URL'],
     [
-      { GOOGLE_USER_INFO_URI: 'https://g.example.com/v1/me' },
-      'GOOGLE_USER_INFO_URI: "https://g.example.com/v1/me" must end in /userinfo',
+      { GOOGLE_TOKEN_AUTH_METHOD: 'private_key_jwt' },
+      'GOOGLE_TOKEN_AUTH_METHOD: "private_key_jwt" must be one of client_secret_post, client_secret_basic',
     ],
+    [{ NAVER_ISSUER: 'nid.naver.com' }, 'NAVER_ISSUER: "nid.naver.com" is not a URL'],
     [{ OAUTH2_TOKEN_DELIVERY: 'cookie' }, 'OAUTH2_TOKEN_DELIVERY: "cookie" must be one of query, fragment, code'],
     [
       { OAUTH2_REDIRECT_URI: 'https://app.example.com/#/cb' },
@@ -57,6 +58,36 @@ describe('parseOAuthEnv', () => {
     ],
   ])('names the variable: %j', (env, message) => {
     expect(parseOAuthEnv(env).errors).toEqual([message]);
+  });
+
+  it('defaults each issuer to the real provider and Google to client_secret_post; any userinfo path is accepted', () => {
+    const { settings, errors } = parseOAuthEnv({ GOOGLE_USER_INFO_URI: 'https://op.example.com/me' });
+    expect(errors).toEqual([]);
+    expect(settings.providers.google.userInfoUri).toBe('https://op.example.com/me');
+    expect(SOCIAL_PROVIDERS.map((provider) => settings.providers[provider].issuer)).toEqual([
+      'https://kauth.kakao.com',
+      'https://accounts.google.com',
+      'https://github.com/login/oauth',
+      'https://nid.naver.com',
+    ]);
+    expect(SOCIAL_PROVIDERS.map((provider) => settings.providers[provider].tokenAuthMethod)).toEqual([
+      'client_secret_post',
+      'client_secret_post',
+      'client_secret_post',
+      'client_secret_post',
+    ]);
+  });
+
+  it('reads {P}_ISSUER and GOOGLE_TOKEN_AUTH_METHOD', () => {
+    const { settings, errors } = parseOAuthEnv({
+      GOOGLE_ISSUER: 'http://127.0.0.1:4000',
+      GOOGLE_TOKEN_AUTH_METHOD: 'client_secret_basic',
+    });
+    expect(errors).toEqual([]);
+    expect(settings.providers.google).toMatchObject({
+      issuer: 'http://127.0.0.1:4000',
+      tokenAuthMethod: 'client_secret_basic',
+    });
   });
 
   it('refuses http redirect URIs in production, except localhost', () => {
@@ -94,6 +125,8 @@ describe('parseOAuthEnv', () => {
       'OAUTH2_FAILURE_REDIRECT_URI',
       'OAUTH2_TOKEN_DELIVERY',
       'OAUTH2_ALLOWED_REDIRECT_URIS',
+      ...SOCIAL_PROVIDERS.map((provider) => `${provider.toUpperCase()}_ISSUER`),
+      'GOOGLE_TOKEN_AUTH_METHOD',
     ]) {
       expect(Object.keys(example)).toContain(name);
     }

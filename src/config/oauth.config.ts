@@ -9,30 +9,41 @@ export type SocialProvider = (typeof SOCIAL_PROVIDERS)[number];
 export const TOKEN_DELIVERIES = ['query', 'fragment', 'code'] as const;
 export type TokenDelivery = (typeof TOKEN_DELIVERIES)[number];
 
-/** The real providers' endpoints: the defaults of `{P}_AUTHORIZATION_URI`, `{P}_TOKEN_URI`, `{P}_USER_INFO_URI`. */
+/** How the client id and secret reach a token endpoint (RFC 6749 §2.3.1; OIDC Core §9 names). */
+export const TOKEN_AUTH_METHODS = ['client_secret_post', 'client_secret_basic'] as const;
+export type TokenAuthMethod = (typeof TOKEN_AUTH_METHODS)[number];
+
+/**
+ * The real providers' endpoints: the defaults of `{P}_AUTHORIZATION_URI`, `{P}_TOKEN_URI`,
+ * `{P}_USER_INFO_URI`, and `{P}_ISSUER`, the `iss` their authorization responses carry (RFC 9207).
+ */
 export const PROVIDER_DEFAULTS: Record<
   SocialProvider,
-  { authorizationUri: string; tokenUri: string; userInfoUri: string }
+  { authorizationUri: string; tokenUri: string; userInfoUri: string; issuer: string }
 > = {
   kakao: {
     authorizationUri: 'https://kauth.kakao.com/oauth/authorize',
     tokenUri: 'https://kauth.kakao.com/oauth/token',
     userInfoUri: 'https://kapi.kakao.com/v2/user/me',
+    issuer: 'https://kauth.kakao.com',
   },
   google: {
     authorizationUri: 'https://accounts.google.com/o/oauth2/v2/auth',
     tokenUri: 'https://oauth2.googleapis.com/token',
     userInfoUri: 'https://openidconnect.googleapis.com/v1/userinfo',
+    issuer: 'https://accounts.google.com',
   },
   github: {
     authorizationUri: 'https://github.com/login/oauth/authorize',
     tokenUri: 'https://github.com/login/oauth/access_token',
     userInfoUri: 'https://api.github.com/user',
+    issuer: 'https://github.com/login/oauth',
   },
   naver: {
     authorizationUri: 'https://nid.naver.com/oauth2.0/authorize',
     tokenUri: 'https://nid.naver.com/oauth2.0/token',
     userInfoUri: 'https://openapi.naver.com/v1/nid/me',
+    issuer: 'https://nid.naver.com',
   },
 };
 export const KAKAO_TOKEN_INFO_DEFAULT = 'https://kapi.kakao.com/v1/user/access_token_info';
@@ -53,6 +64,10 @@ export interface ProviderSettings {
   authorizationUri: string;
   tokenUri: string;
   userInfoUri: string;
+  /** `{P}_ISSUER`: what the `iss` of an authorization response must equal when it carries one (RFC 9207). */
+  issuer: string;
+  /** Credentials in the form body, or as HTTP Basic (`GOOGLE_TOKEN_AUTH_METHOD`; the others: body only). */
+  tokenAuthMethod: TokenAuthMethod;
 }
 
 export interface OAuthSettings {
@@ -125,6 +140,8 @@ export function parseOAuthEnv(env: Env): { settings: OAuthSettings; errors: stri
       authorizationUri: url(envName(id, 'AUTHORIZATION_URI'), defaults.authorizationUri),
       tokenUri: url(envName(id, 'TOKEN_URI'), defaults.tokenUri),
       userInfoUri: url(envName(id, 'USER_INFO_URI'), defaults.userInfoUri),
+      issuer: url(envName(id, 'ISSUER'), defaults.issuer),
+      tokenAuthMethod: 'client_secret_post',
     };
   };
 
@@ -134,9 +151,12 @@ export function parseOAuthEnv(env: Env): { settings: OAuthSettings; errors: stri
     github: provider('github'),
     naver: provider('naver'),
   };
-  if (!new URL(providers.google.userInfoUri, 'http://x').pathname.endsWith('/userinfo')) {
-    // passport-google-oauth20 reads the OpenID profile format only from a path ending in /userinfo.
-    errors.push(`GOOGLE_USER_INFO_URI: "${providers.google.userInfoUri}" must end in /userinfo`);
+  // Google takes the credentials in the body or as HTTP Basic; Kakao, Naver and GitHub in the body only.
+  const googleAuth = (present(env, 'GOOGLE_TOKEN_AUTH_METHOD') ?? 'client_secret_post').toLowerCase();
+  if ((TOKEN_AUTH_METHODS as readonly string[]).includes(googleAuth)) {
+    providers.google.tokenAuthMethod = googleAuth as TokenAuthMethod;
+  } else {
+    errors.push(`GOOGLE_TOKEN_AUTH_METHOD: "${googleAuth}" must be one of ${TOKEN_AUTH_METHODS.join(', ')}`);
   }
 
   const kakaoAppId = present(env, 'KAKAO_APP_ID');

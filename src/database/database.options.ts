@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
 import type { InfraConfig } from '../config/infra.config.js';
+import { PasswordResetTokenEntity } from '../token/password-reset-token.entity.js';
 import { RefreshTokenEntity } from '../token/refresh-token.entity.js';
 import { SessionEntity } from '../token/session.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 import { pgliteDriver } from './pglite.pool.js';
 import { TypeOrmLogger } from './typeorm.logger.js';
 
-export const ENTITIES = [UserEntity, SessionEntity, RefreshTokenEntity];
+export const ENTITIES = [UserEntity, SessionEntity, RefreshTokenEntity, PasswordResetTokenEntity];
 
 /** Statements that wait longer than this on a lock or a busy server fail instead of piling up. */
 const STATEMENT_TIMEOUT_MS = 5_000;
@@ -49,7 +50,8 @@ export async function buildDataSourceOptions(
     };
   }
   const dataDir = embeddedDataDir(infra);
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  // Owner only (0700), like the directory of the development JWT secret.
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // Loaded only here: a service on real PostgreSQL never pays for it (~8 MB of resident memory).
   const { PGlite } = await import('@electric-sql/pglite');
   const pglite = await PGlite.create(dataDir);

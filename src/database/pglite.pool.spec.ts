@@ -1,10 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
-import { jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { pgliteDriver, PGlitePool } from './pglite.pool.js';
-
-// Each test boots its own PGlite, which takes seconds on shared cores.
-jest.setTimeout(30_000);
 
 /**
  * PGlite is one session. These check that the pool lends it to one query
@@ -13,10 +9,11 @@ jest.setTimeout(30_000);
 describe('PGlitePool under TypeORM', () => {
   let db: DataSource;
   let pool: PGlitePool;
+  let connect: PGlitePool['connect'];
   /** Resolves when the pool has been asked for its session `count` more times. */
   let connectRequests: (count: number) => Promise<void>;
 
-  beforeEach(async () => {
+  beforeAll(async () => {
     db = new DataSource({
       type: 'postgres',
       driver: pgliteDriver,
@@ -24,11 +21,14 @@ describe('PGlitePool under TypeORM', () => {
     });
     await db.initialize();
     await db.query(`CREATE TABLE counter (id int PRIMARY KEY, n int NOT NULL)`);
-    await db.query(`INSERT INTO counter (id, n) VALUES (1, 0)`);
     pool = (db.driver as unknown as { master: PGlitePool }).master;
     expect(pool).toBeInstanceOf(PGlitePool);
+    connect = pool.connect.bind(pool);
+  });
 
-    const connect = pool.connect.bind(pool);
+  beforeEach(async () => {
+    await db.query(`DELETE FROM counter`);
+    await db.query(`INSERT INTO counter (id, n) VALUES (1, 0)`);
     let requests = 0;
     const waiters: { at: number; resolve: () => void }[] = [];
     pool.connect = (callback) => {
@@ -42,8 +42,8 @@ describe('PGlitePool under TypeORM', () => {
     };
   });
 
-  afterEach(async () => {
-    await db.destroy();
+  afterAll(async () => {
+    await db?.destroy();
   });
 
   const counter = async () => (await db.query<{ n: number }[]>(`SELECT n FROM counter WHERE id = 1`))[0].n;

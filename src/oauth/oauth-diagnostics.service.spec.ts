@@ -1,7 +1,7 @@
 import OAuth2Strategy from 'passport-oauth2';
 import { describeFailure, hintFor } from './oauth-diagnostics.service.js';
 import { githubProfile, googleProfile, kakaoProfile } from './social-profile.mapper.js';
-import { parseProviderError, ProviderTokenError } from './strategies/provider-http.js';
+import { parseProviderError, ProviderProfileError, ProviderTokenError } from './strategies/provider-http.js';
 
 describe('provider errors', () => {
   it("keeps Kakao's error_code from a JSON body", () => {
@@ -44,6 +44,26 @@ describe('provider errors', () => {
         new OAuth2Strategy.InternalOAuthError('Failed to fetch user profile', { statusCode: 401, data: '' }),
       ),
     ).toMatchObject({ stage: 'profile', status: 401 });
+  });
+
+  it('keeps what a profile API said, also for the GitHub emails read, and tells the token stage apart', () => {
+    expect(describeFailure(new ProviderProfileError(undefined, 'no such token', '-401', 401))).toEqual({
+      stage: 'profile',
+      error: undefined,
+      error_description: 'no such token',
+      error_code: '-401',
+      status: 401,
+    });
+    const emails = new OAuth2Strategy.InternalOAuthError('Failed to fetch user emails', {
+      statusCode: 401,
+      data: '{"message":"Bad credentials","documentation_url":"https://docs.github.com/rest"}',
+    });
+    expect(describeFailure(emails)).toMatchObject({ stage: 'profile', error: 'Bad credentials', status: 401 });
+    const token = new OAuth2Strategy.InternalOAuthError('Failed to obtain access token', {
+      statusCode: 500,
+      data: '{"message":"oops"}',
+    });
+    expect(describeFailure(token)).toEqual({ stage: 'token', status: 500, cause: 'Failed to obtain access token' });
   });
 });
 

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import OAuth2Strategy from 'passport-oauth2';
-import { oauthConfig } from '../config/oauth.config.js';
+import { envName, oauthConfig } from '../config/oauth.config.js';
 import { maskClientId, PROVIDER_CONSOLES, SOCIAL_PROVIDERS, type SocialProvider } from './oauth.providers.js';
-import { ProviderTokenError } from './strategies/provider-http.js';
+import { parseProfileError, ProviderProfileError, ProviderTokenError } from './strategies/provider-http.js';
 
 const REDIRECT_HINT =
   'the redirect_uri sent to the token endpoint must equal, character for character, the one used at ' +
@@ -52,6 +52,7 @@ export function describeFailure(err: unknown): FailureDetails {
       status: err.status,
     };
   }
+  if (err instanceof ProviderProfileError) return profileFailure(err);
   if (err instanceof OAuth2Strategy.AuthorizationError) {
     return { stage: 'authorize', error: err.code, error_description: err.message || undefined };
   }
@@ -62,9 +63,26 @@ export function describeFailure(err: unknown): FailureDetails {
         ? (inner as { statusCode: number }).statusCode
         : undefined;
     const cause = inner instanceof Error ? inner.message : undefined;
-    return { stage: err.message.includes('profile') ? 'profile' : 'token', status, cause: cause ?? err.message };
+    // passport-oauth2 says 'Failed to obtain access token'; the profile and GitHub's emails reads say otherwise.
+    const stage = err.message.includes('access token') ? 'token' : 'profile';
+    const said =
+      stage === 'profile' && typeof inner === 'object' && inner !== null
+        ? parseProfileError((inner as { data?: unknown }).data, status)
+        : null;
+    if (said) return profileFailure(said);
+    return { stage, status, cause: cause ?? err.message };
   }
   return { stage: 'profile', cause: err instanceof Error ? err.message : String(err) };
+}
+
+function profileFailure(err: ProviderProfileError): FailureDetails {
+  return {
+    stage: 'profile',
+    error: err.error,
+    error_description: err.errorDescription,
+    error_code: err.errorCode,
+    status: err.status,
+  };
 }
 
 /**
@@ -90,6 +108,19 @@ export class OAuthDiagnosticsService {
       hint: hintFor(details.error_code, details.error),
     });
     return details;
+  }
+
+  /** A callback whose `iss` is not `{P}_ISSUER` (RFC 9207): refused before the code exchange. */
+  issuerMismatch(provider: SocialProvider, received: unknown): void {
+    const expected = this.oauth.providers[provider].issuer;
+    this.logger.warn({
+      msg: `${provider} login refused: the authorization response names another issuer`,
+      provider,
+      stage: 'authorize',
+      iss: typeof received === 'string' ? received.slice(0, 200) : JSON.stringify(received).slice(0, 200),
+      expected_iss: expected,
+      hint: `${envName(provider, 'ISSUER')} must equal the provider's issuer exactly; a different one may be a mix-up attack`,
+    });
   }
 
   /** Logs, per configured provider, the exact callback URL to register in its console. */

@@ -91,6 +91,7 @@ function checkProvider(provider: SocialProvider, settings: OAuthSettings, env: E
     ['AUTHORIZATION_URI', 'authorizationUri'],
     ['TOKEN_URI', 'tokenUri'],
     ['USER_INFO_URI', 'userInfoUri'],
+    ['ISSUER', 'issuer'],
   ] as const) {
     if (p[key] !== PROVIDER_DEFAULTS[provider][key]) {
       add({

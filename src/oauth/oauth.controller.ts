@@ -1,9 +1,9 @@
 import { Controller, Get, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../common/decorators/public.decorator.js';
 import { AppException } from '../common/errors/app.exception.js';
-import { ApiErrors } from '../common/http/api-docs.decorators.js';
+import { ApiErrors, ApiRedirect } from '../common/http/api-docs.decorators.js';
 import { OAuthGuard, OAuthRoute } from './guards/oauth.guard.js';
 import { OAuthFailure } from './oauth-failure.js';
 import { OAuthFailureFilter } from './oauth-failure.filter.js';
@@ -12,8 +12,13 @@ import { SOCIAL_PROVIDERS } from './oauth.providers.js';
 import { SocialAccountService } from './social-account.service.js';
 
 const PROVIDER_PARAM = { name: 'provider', enum: SOCIAL_PROVIDERS, description: '소셜 로그인 제공자' };
+/** The state cookie of a start (OAuthStateStore). */
+const STATE_COOKIE = 'state를 이 브라우저에 묶는 HttpOnly 쿠키 (10분)';
+/** A start URL carrying `code` or `error` (passport would take it for a callback). */
+const START_WITH_CALLBACK_PARAMS = { code: 'VALIDATION_FAILED', summary: 'code 또는 error 파라미터' } as const;
 const REDIRECT_QUERY = {
   name: 'redirect_uri',
+  type: String,
   required: false,
   description: '로그인 후 돌아갈 프론트엔드 주소. OAUTH2_ALLOWED_REDIRECT_URIS 중 하나와 정확히 같아야 합니다.',
 };
@@ -42,8 +47,8 @@ export class OAuthController {
   })
   @ApiParam(PROVIDER_PARAM)
   @ApiQuery(REDIRECT_QUERY)
-  @ApiResponse({ status: 302, description: '제공자의 로그인 페이지로 이동' })
-  @ApiErrors('REDIRECT_URI_NOT_ALLOWED', 'UNSUPPORTED_PROVIDER', 'PROVIDER_NOT_CONFIGURED')
+  @ApiRedirect({ description: '제공자의 로그인 페이지로 이동', setCookie: STATE_COOKIE })
+  @ApiErrors(START_WITH_CALLBACK_PARAMS, 'REDIRECT_URI_NOT_ALLOWED', 'UNSUPPORTED_PROVIDER', 'PROVIDER_NOT_CONFIGURED')
   start(): void {
     // The guard has answered with the redirect to the provider.
   }
@@ -54,8 +59,8 @@ export class OAuthController {
   @UseGuards(OAuthGuard)
   @ApiOperation({ summary: '카카오 로그인 시작 (= /oauth2/authorization/kakao)' })
   @ApiQuery(REDIRECT_QUERY)
-  @ApiResponse({ status: 302, description: '카카오 로그인 페이지로 이동' })
-  @ApiErrors('REDIRECT_URI_NOT_ALLOWED', 'PROVIDER_NOT_CONFIGURED')
+  @ApiRedirect({ description: '카카오 로그인 페이지로 이동', setCookie: STATE_COOKIE })
+  @ApiErrors(START_WITH_CALLBACK_PARAMS, 'REDIRECT_URI_NOT_ALLOWED', 'PROVIDER_NOT_CONFIGURED')
   kakaoStart(): void {
     // The guard has answered with the redirect to Kakao.
   }
@@ -72,7 +77,7 @@ export class OAuthController {
       '?error=<errorCode>&message=<메시지>&traceId=…[&providerError=KOE…].',
   })
   @ApiParam(PROVIDER_PARAM)
-  @ApiResponse({ status: 302, description: '프론트엔드로 이동 (성공 또는 실패)' })
+  @ApiRedirect({ description: '프론트엔드로 이동 (성공 또는 실패)' })
   @ApiErrors('UNSUPPORTED_PROVIDER', 'PROVIDER_NOT_CONFIGURED')
   async callback(@Req() req: Request, @Res() res: Response): Promise<void> {
     await this.finish(req, res);
@@ -83,7 +88,7 @@ export class OAuthController {
   @OAuthRoute('callback', 'kakao')
   @UseGuards(OAuthGuard)
   @ApiOperation({ summary: '카카오 로그인 콜백 (= /login/oauth2/code/kakao)' })
-  @ApiResponse({ status: 302, description: '프론트엔드로 이동 (성공 또는 실패)' })
+  @ApiRedirect({ description: '프론트엔드로 이동 (성공 또는 실패)' })
   @ApiErrors('PROVIDER_NOT_CONFIGURED')
   async kakaoCallback(@Req() req: Request, @Res() res: Response): Promise<void> {
     await this.finish(req, res);

@@ -8,7 +8,7 @@ import {
 import type { ConfigType } from '@nestjs/config';
 import { AuthModule } from '../auth/auth.module.js';
 import { StoreModule } from '../cache/store.module.js';
-import { RateLimitMiddleware } from '../common/http/rate-limit.middleware.js';
+import { RATE_LIMIT_REFUSAL_RESPONDER, RateLimitMiddleware } from '../common/http/rate-limit.middleware.js';
 import { TimeModule } from '../common/time/time.module.js';
 import { oauthConfig, type SocialProvider } from '../config/oauth.config.js';
 import { UsersModule } from '../users/users.module.js';
@@ -58,6 +58,8 @@ const strategy = (provider: SocialProvider, type: StrategyClass) => ({
     OAuthStrategyRegistry,
     OAuthGuard,
     OAuthFailureFilter,
+    // The limiters of /api/auth/* and of the paths below answer a refused login with its failure redirect.
+    { provide: RATE_LIMIT_REFUSAL_RESPONDER, useExisting: OAuthFailureFilter },
     OAuthHandoffService,
     OAuthDiagnosticsService,
     SocialAccountService,
@@ -67,6 +69,7 @@ const strategy = (provider: SocialProvider, type: StrategyClass) => ({
     strategy('github', GitHubStrategy),
     strategy('naver', NaverStrategy),
   ],
+  exports: [RATE_LIMIT_REFUSAL_RESPONDER],
 })
 export class OAuthModule implements NestModule, OnApplicationBootstrap {
   constructor(private readonly diagnostics: OAuthDiagnosticsService) {}

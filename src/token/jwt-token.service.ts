@@ -20,16 +20,18 @@ export class JwtTokenService {
     this.codec = new JwtCodec(auth.jwtSecret);
   }
 
+  /** `notAfterMs`: the session's absolute end; the token's `exp` never passes it (SPEC §5). */
   issue(
     type: TokenType,
     userId: number,
     sessionId: string,
     jti: string = randomUUID(),
+    notAfterMs: number = Number.POSITIVE_INFINITY,
   ): { token: string; expiresAt: number } {
     const nowMs = this.clock.now();
     const iat = Math.floor(nowMs / 1000);
     const ttlMs = type === 'access' ? this.auth.accessTtlMs : this.auth.refreshTtlMs;
-    const exp = iat + Math.ceil(ttlMs / 1000);
+    const exp = Math.min(iat + Math.ceil(ttlMs / 1000), Math.floor(notAfterMs / 1000));
     const token = this.codec.encode({ sub: String(userId), sid: sessionId, jti, typ: type, iat, exp });
     return { token, expiresAt: exp * 1000 };
   }

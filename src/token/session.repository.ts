@@ -1,17 +1,47 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { queryRows } from '../database/query.js';
+import type { AuthProvider } from '../users/user.entity.js';
 
 export interface SpentRefresh {
   sessionId: string;
   userId: string;
+  /** The session's absolute end: the successor's `exp` is capped at it. */
+  sessionExpiresAt: Date;
 }
 
 export interface RefreshState {
   sessionId: string;
   spentAt: Date | null;
   revokedAt: Date | null;
+  sessionExpiresAt: Date;
+}
+
+/** What a session records about how and from where it was opened (SPEC §5). */
+export interface SessionOrigin {
+  method: AuthProvider;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+export interface NewSession extends SessionOrigin {
+  sessionId: string;
+  userId: number;
+  refreshJti: string;
+  now: Date;
+  refreshExpiresAt: Date;
+  expiresAt: Date;
+}
+
+export interface ActiveSession {
+  id: string;
+  method: AuthProvider;
+  createdAt: Date;
+  lastRefreshedAt: Date | null;
+  expiresAt: Date;
+  userAgent: string | null;
+  ip: string | null;
 }
 
 /**
@@ -22,29 +52,50 @@ export interface RefreshState {
 export class SessionRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Creates a session with its first refresh token. */
-  async createSession(
-    sessionId: string,
-    userId: number,
-    refreshJti: string,
-    now: Date,
-    refreshExpiresAt: Date,
-  ): Promise<void> {
-    await queryRows(
+  /**
+   * Creates a session with its first refresh token, unless the account was
+   * withdrawn or (with `passwordHash`) its password changed since it was
+   * read: the share lock waits for a withdrawal or reset in progress and then
+   * sees its outcome, so none of them can miss a session opened meanwhile.
+   * False when no session was created.
+   */
+  async createSession(session: NewSession, passwordHash: string | null): Promise<boolean> {
+    const rows = await queryRows<{ id: string }>(
       this.db,
-      `WITH s AS (
-         INSERT INTO sessions (id, user_id, created_at) VALUES ($1, $2, $3) RETURNING id
+      `WITH u AS (
+         SELECT id FROM users
+         WHERE id = $2 AND deleted_at IS NULL AND ($10::text IS NULL OR password_hash = $10::text)
+         FOR SHARE
+       ), s AS (
+         INSERT INTO sessions (id, user_id, created_at, method, user_agent, ip, expires_at)
+         SELECT $1, u.id, $3, $6, $7, $8, $9 FROM u RETURNING id
+       ), t AS (
+         INSERT INTO refresh_tokens (jti, session_id, issued_at, expires_at)
+         SELECT $4, s.id, $3, $5 FROM s
        )
-       INSERT INTO refresh_tokens (jti, session_id, issued_at, expires_at)
-       SELECT $4, s.id, $3, $5 FROM s`,
-      [sessionId, userId, now, refreshJti, refreshExpiresAt],
+       SELECT id FROM s`,
+      [
+        session.sessionId,
+        session.userId,
+        session.now,
+        session.refreshJti,
+        session.refreshExpiresAt,
+        session.method,
+        session.userAgent,
+        session.ip,
+        session.expiresAt,
+        passwordHash,
+      ],
     );
+    return rows.length > 0;
   }
 
   /**
    * Spends a refresh token and records its successor, in one statement: the
    * row lock makes concurrent callers wait, and once the winner commits their
-   * `spent_at IS NULL` no longer holds, so exactly one gets a row back.
+   * `spent_at IS NULL` no longer holds, so exactly one gets a row back. A
+   * session past its absolute end spends nothing; the successor ends with it
+   * at the latest, and the session notes the rotation.
    */
   async spendRefreshToken(jti: string, nextJti: string, now: Date, nextExpiresAt: Date): Promise<SpentRefresh | null> {
     const rows = await queryRows<SpentRefresh>(
@@ -52,28 +103,95 @@ export class SessionRepository {
       `WITH spent AS (
          UPDATE refresh_tokens rt SET spent_at = $2, replaced_by = $3
          FROM sessions s
-         WHERE rt.jti = $1 AND rt.spent_at IS NULL AND s.id = rt.session_id AND s.revoked_at IS NULL
-         RETURNING rt.session_id, s.user_id
+         WHERE rt.jti = $1 AND rt.spent_at IS NULL AND s.id = rt.session_id
+           AND s.revoked_at IS NULL AND s.expires_at > $2
+         RETURNING rt.session_id, s.user_id, s.expires_at
+       ), touched AS (
+         UPDATE sessions SET last_refreshed_at = $2 FROM spent WHERE sessions.id = spent.session_id
        ), fresh AS (
          INSERT INTO refresh_tokens (jti, session_id, issued_at, expires_at)
-         SELECT $3, spent.session_id, $2, $4 FROM spent
+         SELECT $3, spent.session_id, $2, LEAST($4::timestamptz, spent.expires_at) FROM spent
        )
-       SELECT session_id AS "sessionId", user_id::text AS "userId" FROM spent`,
+       SELECT session_id AS "sessionId", user_id::text AS "userId", expires_at AS "sessionExpiresAt" FROM spent`,
       [jti, now, nextJti, nextExpiresAt],
     );
     return rows[0] ?? null;
   }
 
-  /** Why a refresh token could not be spent: unknown, already spent, or its session revoked. */
+  /** Why a refresh token could not be spent: unknown, already spent, its session revoked or ended. */
   async findRefreshState(jti: string): Promise<RefreshState | null> {
     const rows = await queryRows<RefreshState>(
       this.db,
-      `SELECT rt.session_id AS "sessionId", rt.spent_at AS "spentAt", s.revoked_at AS "revokedAt"
+      `SELECT rt.session_id AS "sessionId", rt.spent_at AS "spentAt", s.revoked_at AS "revokedAt",
+              s.expires_at AS "sessionExpiresAt"
        FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id
        WHERE rt.jti = $1`,
       [jti],
     );
     return rows[0] ?? null;
+  }
+
+  /** The user's sessions neither revoked nor ended, newest first. */
+  async findActiveByUser(userId: number, now: Date): Promise<ActiveSession[]> {
+    return queryRows<ActiveSession>(
+      this.db,
+      `SELECT id, method, created_at AS "createdAt", last_refreshed_at AS "lastRefreshedAt",
+              expires_at AS "expiresAt", user_agent AS "userAgent", ip
+       FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2
+       ORDER BY created_at DESC, id`,
+      [userId, now],
+    );
+  }
+
+  /** The ids of the user's live sessions (optionally but one). */
+  async findActiveIds(userId: number, now: Date, exceptId: string | null, manager?: EntityManager): Promise<string[]> {
+    const rows = await queryRows<{ id: string }>(
+      manager ?? this.db,
+      `SELECT id FROM sessions
+       WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND ($3::uuid IS NULL OR id <> $3::uuid)`,
+      [userId, now, exceptId],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** When the session was opened, or null when there is no such session. */
+  async findCreatedAt(sessionId: string): Promise<Date | null> {
+    const rows = await queryRows<{ createdAt: Date }>(
+      this.db,
+      `SELECT created_at AS "createdAt" FROM sessions WHERE id = $1`,
+      [sessionId],
+    );
+    return rows.length > 0 ? new Date(rows[0].createdAt) : null;
+  }
+
+  /** True when the session belongs to the user and is neither revoked nor ended. */
+  async isActiveSessionOf(sessionId: string, userId: number, now: Date): Promise<boolean> {
+    const rows = await queryRows<{ id: string }>(
+      this.db,
+      `SELECT id FROM sessions WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > $3`,
+      [sessionId, userId, now],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Revokes every unrevoked session of a user (optionally but one), inside
+   * the caller's transaction when given; returns the ids it revoked.
+   */
+  async revokeAllOfUser(
+    userId: number,
+    now: Date,
+    reason: string,
+    exceptId: string | null,
+    manager?: EntityManager,
+  ): Promise<string[]> {
+    const rows = await queryRows<{ id: string }>(
+      manager ?? this.db,
+      `UPDATE sessions SET revoked_at = $2, revoked_reason = $3
+       WHERE user_id = $1 AND revoked_at IS NULL AND ($4::uuid IS NULL OR id <> $4::uuid) RETURNING id`,
+      [userId, now, reason, exceptId],
+    );
+    return rows.map((row) => row.id);
   }
 
   /** Marks a session revoked; true when this call revoked it. */

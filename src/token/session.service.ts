@@ -2,12 +2,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { bucketOf } from '../cache/hash-tag.js';
+import type { EntityManager } from 'typeorm';
 import { KeyValueStore } from '../cache/key-value.store.js';
+import { SecurityEvents } from '../common/security/security-events.js';
 import { Clock } from '../common/time/clock.js';
 import { authConfig } from '../config/auth.config.js';
 import type { TokenClaims } from './jwt.codec.js';
 import { JwtTokenService } from './jwt-token.service.js';
-import { SessionRepository } from './session.repository.js';
+import { type ActiveSession, type SessionOrigin, SessionRepository } from './session.repository.js';
 
 export interface TokenPair {
   accessToken: string;
@@ -20,7 +22,18 @@ export type RotateOutcome =
   | { status: 'expired' }
   | { status: 'revoked' };
 
-export type RevocationReason = 'logout' | 'refresh_reuse' | 'refresh_expired';
+export type RevocationReason =
+  | 'logout'
+  | 'refresh_reuse'
+  | 'refresh_expired'
+  | 'session_ended'
+  | 'session_revoked'
+  | 'logout_all'
+  | 'token_revoked'
+  | 'password_reset'
+  | 'password_changed'
+  | 'account_deleted'
+  | 'kakao_unlinked';
 
 /**
  * Revocations are kept in buckets, each with its own warm marker under the same hash tag: on a
@@ -54,21 +67,39 @@ export class SessionService {
     private readonly sessions: SessionRepository,
     private readonly store: KeyValueStore,
     private readonly clock: Clock,
+    private readonly events: SecurityEvents,
   ) {}
 
-  async createSession(userId: number): Promise<TokenPair & { sessionId: string }> {
+  /**
+   * Opens a session that ends SESSION_MAX_AGE from now, whatever its
+   * rotations. Null when the account is gone, or its password is no longer
+   * `passwordHash` (a reset or change committed while this login checked the
+   * old one).
+   */
+  async createSession(
+    userId: number,
+    origin: SessionOrigin,
+    passwordHash: string | null = null,
+  ): Promise<(TokenPair & { sessionId: string }) | null> {
     const sessionId = randomUUID();
     const refreshJti = randomUUID();
-    const refresh = this.jwt.issue('refresh', userId, sessionId, refreshJti);
-    const access = this.jwt.issue('access', userId, sessionId);
-    await this.sessions.createSession(
-      sessionId,
-      userId,
-      refreshJti,
-      new Date(this.clock.now()),
-      new Date(refresh.expiresAt),
+    const now = this.clock.now();
+    const endsAt = now + this.auth.sessionMaxAgeMs;
+    const refresh = this.jwt.issue('refresh', userId, sessionId, refreshJti, endsAt);
+    const access = this.jwt.issue('access', userId, sessionId, undefined, endsAt);
+    const created = await this.sessions.createSession(
+      {
+        ...origin,
+        sessionId,
+        userId,
+        refreshJti,
+        now: new Date(now),
+        refreshExpiresAt: new Date(refresh.expiresAt),
+        expiresAt: new Date(endsAt),
+      },
+      passwordHash,
     );
-    return { sessionId, accessToken: access.token, refreshToken: refresh.token };
+    return created ? { sessionId, accessToken: access.token, refreshToken: refresh.token } : null;
   }
 
   /**
@@ -86,19 +117,17 @@ export class SessionService {
     const { claims } = verified;
     const userId = Number(claims.sub);
     const nextJti = randomUUID();
-    const nextRefresh = this.jwt.issue('refresh', userId, claims.sid, nextJti);
     const now = this.clock.now();
     const spent = await this.sessions.spendRefreshToken(
       claims.jti,
       nextJti,
       new Date(now),
-      new Date(nextRefresh.expiresAt),
+      new Date(now + this.auth.refreshTtlMs),
     );
-    if (!spent) {
-      await this.refuseSpent(claims, now);
-      return { status: 'revoked' };
-    }
-    const access = this.jwt.issue('access', userId, claims.sid);
+    if (!spent) return this.refuseSpent(claims, now);
+    const endsAt = spent.sessionExpiresAt.getTime();
+    const nextRefresh = this.jwt.issue('refresh', userId, claims.sid, nextJti, endsAt);
+    const access = this.jwt.issue('access', userId, claims.sid, undefined, endsAt);
     return {
       status: 'rotated',
       tokens: { accessToken: access.token, refreshToken: nextRefresh.token },
@@ -107,16 +136,21 @@ export class SessionService {
     };
   }
 
-  private async refuseSpent(claims: TokenClaims, now: number): Promise<void> {
+  private async refuseSpent(claims: TokenClaims, now: number): Promise<RotateOutcome> {
     const state = await this.sessions.findRefreshState(claims.jti);
-    if (!state || state.revokedAt || !state.spentAt) return;
+    if (!state || state.revokedAt) return { status: 'revoked' };
+    // Past the absolute end (a token issued before the end was capped): answered as an expired one.
+    if (state.sessionExpiresAt.getTime() <= now) {
+      await this.revoke(claims.sid, 'session_ended');
+      return { status: 'expired' };
+    }
+    if (!state.spentAt) return { status: 'revoked' };
     if (now - state.spentAt.getTime() > this.auth.refreshReuseGraceMs) {
-      this.logger.warn({
-        msg: 'spent refresh token replayed after the grace window; revoking its session',
-        sessionId: claims.sid,
-      });
+      // The theft signal: logged as the refresh.reused event, then the whole session goes.
+      this.events.emit('refresh.reused', { userId: claims.sub, sessionId: claims.sid });
       await this.revoke(claims.sid, 'refresh_reuse');
     }
+    return { status: 'revoked' };
   }
 
   /**
@@ -128,6 +162,68 @@ export class SessionService {
   async revoke(sessionId: string, reason: RevocationReason): Promise<boolean> {
     await this.store.set(revokedKey(sessionId), reason, this.auth.accessTtlMs);
     return this.sessions.revokeSession(sessionId, new Date(this.clock.now()), reason);
+  }
+
+  /**
+   * Revokes every live session of a user, or all but `exceptId` (the
+   * caller's, on a password change). The store first, as for one session;
+   * with `manager`, the database write joins the caller's transaction.
+   * Returns how many sessions were revoked.
+   */
+  async revokeAllOfUser(
+    userId: number,
+    reason: RevocationReason,
+    options: { exceptId?: string; manager?: EntityManager } = {},
+  ): Promise<number> {
+    const now = new Date(this.clock.now());
+    const exceptId = options.exceptId ?? null;
+    // With a transaction, every statement goes through it (the embedded database has one connection).
+    const live = await this.sessions.findActiveIds(userId, now, exceptId, options.manager);
+    await this.markRevoked(live, reason);
+    const revoked = await this.sessions.revokeAllOfUser(userId, now, reason, exceptId, options.manager);
+    // A session opened between the two statements is in the database's answer only.
+    const known = new Set(live);
+    await this.markRevoked(
+      revoked.filter((id) => !known.has(id)),
+      reason,
+    );
+    return revoked.length;
+  }
+
+  private async markRevoked(sessionIds: string[], reason: RevocationReason): Promise<void> {
+    await Promise.all(sessionIds.map((id) => this.store.set(revokedKey(id), reason, this.auth.accessTtlMs)));
+  }
+
+  /** Milliseconds since the session was opened (re-authentication age), or null when it does not exist. */
+  async ageOf(sessionId: string): Promise<number | null> {
+    const createdAt = await this.sessions.findCreatedAt(sessionId);
+    return createdAt === null ? null : this.clock.now() - createdAt.getTime();
+  }
+
+  /** The user's sessions neither revoked nor ended, newest first. */
+  listActive(userId: number): Promise<ActiveSession[]> {
+    return this.sessions.findActiveByUser(userId, new Date(this.clock.now()));
+  }
+
+  /**
+   * Revokes one of the user's own live sessions; false (nothing changed) when
+   * the id is unknown, another user's, revoked or ended.
+   */
+  async revokeOwn(userId: number, sessionId: string): Promise<boolean> {
+    if (!(await this.sessions.isActiveSessionOf(sessionId, userId, new Date(this.clock.now())))) return false;
+    return this.revoke(sessionId, 'session_revoked');
+  }
+
+  /**
+   * Ends the session of a refresh token that we signed, live, expired, spent
+   * or revoked alike (an SPA whose access token expired can still log out).
+   * False when the token is not one of our refresh tokens.
+   */
+  async revokeByRefreshToken(refreshToken: string): Promise<{ userId: number; sessionId: string } | null> {
+    const verified = this.jwt.verify(refreshToken, 'refresh');
+    if (verified.status === 'invalid') return null;
+    await this.revoke(verified.claims.sid, 'token_revoked');
+    return { userId: Number(verified.claims.sub), sessionId: verified.claims.sid };
   }
 
   /** One store round trip on the hot path; a reload from PostgreSQL only after Redis lost its data. */

@@ -5,10 +5,13 @@ export type AuthProvider = 'local' | 'kakao' | 'google' | 'github' | 'naver';
 /**
  * An account. Local accounts are unique by email; social accounts by
  * (provider, provider user id), so one email may stand on several of them.
+ * A withdrawn account stays as an anonymous tombstone (ids are never reused):
+ * `deleted_at` set, personal fields emptied; the unique indexes skip it, so its
+ * email and nickname are free at once.
  */
 @Entity({ name: 'users' })
-@Index('UQ_users_nickname', ['nickname'], { unique: true })
-@Index('UQ_users_local_email', ['email'], { unique: true, where: `"provider" = 'local'` })
+@Index('UQ_users_nickname', ['nickname'], { unique: true, where: `"deleted_at" IS NULL` })
+@Index('UQ_users_local_email', ['email'], { unique: true, where: `"provider" = 'local' AND "deleted_at" IS NULL` })
 @Index('UQ_users_provider_identity', ['provider', 'providerUserId'], {
   unique: true,
   where: `"provider_user_id" IS NOT NULL`,
@@ -50,4 +53,8 @@ export class UserEntity {
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
+
+  /** Set when the account was withdrawn (SPEC §5); the row is then a tombstone. */
+  @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  deletedAt: Date | null;
 }

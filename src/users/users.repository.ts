@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { type EntityManager, IsNull, QueryFailedError, Repository } from 'typeorm';
 import { sqlState, violatedConstraint } from '../common/errors/dependency-errors.js';
+import { queryRows } from '../database/query.js';
 import { type AuthProvider, UserEntity } from './user.entity.js';
 
 export interface NewUser {
@@ -47,17 +48,47 @@ function duplicateField(error: unknown): UniqueField | undefined {
 export class UsersRepository {
   constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
 
+  /** A live account (a withdrawn one is a tombstone, not an account). */
   findById(id: number): Promise<UserEntity | null> {
-    return this.users.findOneBy({ id: String(id) });
+    return this.users.findOneBy({ id: String(id), deletedAt: IsNull() });
   }
 
   /** The local (password) account with this normalised email. */
   findLocalByEmail(email: string): Promise<UserEntity | null> {
-    return this.users.findOneBy({ email, provider: 'local' });
+    return this.users.findOneBy({ email, provider: 'local', deletedAt: IsNull() });
+  }
+
+  /**
+   * Sets a live account's password hash, inside the caller's transaction when
+   * given; its email, or null when there is no such account.
+   */
+  async setPasswordHash(id: number, passwordHash: string, manager?: EntityManager): Promise<string | null> {
+    const rows = await queryRows<{ email: string }>(
+      manager ?? this.users.manager,
+      `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING email`,
+      [id, passwordHash],
+    );
+    return rows[0]?.email ?? null;
+  }
+
+  /**
+   * Withdrawal: empties every personal field and marks the row a tombstone
+   * (its id is never reused; the unique indexes skip it, so the email and
+   * nickname are free at once). False when the account was already gone.
+   */
+  async erase(id: number, now: Date, manager: EntityManager): Promise<boolean> {
+    const rows = await queryRows<{ id: string }>(
+      manager,
+      `UPDATE users SET email = '', name = '', nickname = '', birth_date = NULL, address_sido = NULL,
+         address_gugun = NULL, password_hash = NULL, provider_user_id = NULL, deleted_at = $2, updated_at = $2
+       WHERE id = $1 AND deleted_at IS NULL RETURNING id`,
+      [id, now],
+    );
+    return rows.length > 0;
   }
 
   findByProviderIdentity(provider: AuthProvider, providerUserId: string): Promise<UserEntity | null> {
-    return this.users.findOneBy({ provider, providerUserId });
+    return this.users.findOneBy({ provider, providerUserId, deletedAt: IsNull() });
   }
 
   /** Inserts a user; a unique index, not a prior check, decides duplicates. */

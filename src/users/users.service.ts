@@ -1,5 +1,6 @@
 import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
 import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { UserEntity } from './user.entity.js';
 import { mapUser, type UserResponse } from './user.mapper.js';
 import { type NewUser, UsersRepository } from './users.repository.js';
@@ -36,6 +37,26 @@ export class UsersService {
       if (error instanceof UserNotFoundError) return null;
       throw error;
     }
+  }
+
+  /** The live account with this id, password hash included (for password checks; never answered). */
+  findAccount(id: number): Promise<UserEntity | null> {
+    return this.users.findById(id);
+  }
+
+  /** Sets the password hash of a live account; its email, or null when there is none. */
+  setPasswordHash(id: number, passwordHash: string, manager?: EntityManager): Promise<string | null> {
+    return this.users.setPasswordHash(id, passwordHash, manager);
+  }
+
+  /** Erases a live account's personal data inside the caller's transaction (withdrawal). */
+  erase(id: number, now: Date, manager: EntityManager): Promise<boolean> {
+    return this.users.erase(id, now, manager);
+  }
+
+  /** Drops the cached profile (this process's tier and Redis). */
+  async forgetProfile(id: number): Promise<void> {
+    await this.cache.del(profileKey(id));
   }
 
   findLocalByEmail(email: string): Promise<UserEntity | null> {

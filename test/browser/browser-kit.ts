@@ -26,6 +26,8 @@ export const CHROMIUM_ARGS = [
 export const STEP_TIMEOUT_MS = 15_000;
 
 export const SPA_DIR = fileURLToPath(new URL('./spa/', import.meta.url));
+/** The built @pet-market/auth-client, which the SPA's pages import from /auth-client/. */
+export const CLIENT_DIST_DIR = fileURLToPath(new URL('../../client/dist/', import.meta.url));
 export const ARTIFACTS_DIR = fileURLToPath(new URL('../artifacts/browser/', import.meta.url));
 
 /** Routes of the SPA: its path → the file under spa/. Anything else is 404. */
@@ -55,12 +57,21 @@ export interface SpaServer {
 
 /**
  * Serves spa/*.html on a random loopback port, with `{{SERVICE_URL}}`
- * replaced by the service's base URL (as a build would inline it).
+ * replaced by the service's base URL (as a build would inline it), and the
+ * built auth client under /auth-client/.
  */
 export async function startSpaServer(serviceUrl: string): Promise<SpaServer> {
   const server = createHttpServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://spa.invalid').pathname;
     const file = SPA_ROUTES[path];
+    const clientModule = /^\/auth-client\/([\w-]+\.js)$/.exec(path);
+    if (req.method === 'GET' && clientModule) {
+      readFile(CLIENT_DIST_DIR + clientModule[1], 'utf8').then(
+        (source) => res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(source),
+        () => res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found'),
+      );
+      return;
+    }
     if (req.method !== 'GET' || file === undefined) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found');
       return;

@@ -2,8 +2,8 @@
  * Issue 4: social login in a real browser. Headless Chromium opens the test
  * SPA (test/browser/spa/), clicks the seed's login link, consents on the
  * provider emulator's page, follows the service's callback back to the SPA,
- * which reads the tokens as the seed's React example does and shows the user
- * from a cross-origin GET /api/auth/me. Screenshots of each step go to
+ * whose redirect page (the seed's React example on @pet-market/auth-client)
+ * stores the tokens and shows the user from a cross-origin GET /api/auth/me. Screenshots of each step go to
  * test/artifacts/browser/.
  */
 import { randomInt } from 'node:crypto';
@@ -22,6 +22,7 @@ import {
   startSpaServer,
   STEP_TIMEOUT_MS,
 } from './browser-kit.js';
+import { ensureClientBuilt, STORAGE_KEY } from './auth-client-kit.js';
 
 /** App, emulators, SPA server and Chromium on two shared cores. */
 const BOOT_TIMEOUT_MS = 90_000;
@@ -71,6 +72,7 @@ describeInBrowser(
 
     beforeAll(async () => {
       // Only this run's screenshots (the folder is this suite's own, and gitignored).
+      ensureClientBuilt();
       await rm(ARTIFACTS_DIR, { recursive: true, force: true });
       await mkdir(ARTIFACTS_DIR, { recursive: true });
       service = await ServicePort.open();
@@ -228,11 +230,15 @@ describeInBrowser(
       };
     }
 
+    /** The tokens as the auth client stored them (one JSON value under its storage key). */
     async function storedTokens(page: Page) {
-      return page.evaluate(() => ({
-        accessToken: localStorage.getItem('accessToken'),
-        refreshToken: localStorage.getItem('refreshToken'),
-      }));
+      return page.evaluate((key) => {
+        const stored = JSON.parse(localStorage.getItem(key) ?? 'null') as {
+          accessToken: string;
+          refreshToken: string;
+        } | null;
+        return { accessToken: stored?.accessToken ?? null, refreshToken: stored?.refreshToken ?? null };
+      }, STORAGE_KEY);
     }
 
     async function usersCount(): Promise<number> {

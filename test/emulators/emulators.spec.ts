@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   type EmulatorOptions,
   GitHubEmulator,
@@ -366,10 +367,12 @@ describe('Kakao emulator', () => {
         email: 'alice@example.com',
       },
     });
+    // Header only: a token in the query string is refused (RFC 6750 §2.3).
     const viaQuery = await fetch(`${emu().urls.userInfo}?access_token=${token}`, {
       method: 'POST',
     });
-    expect(viaQuery.status).toBe(200);
+    expect(viaQuery.status).toBe(401);
+    expect(await bodyOf(viaQuery)).toEqual({ msg: 'this access token does not exist', code: -401 });
   });
 
   it('/v2/user/me omits the email without consent', async () => {
@@ -478,6 +481,78 @@ describe('Kakao emulator', () => {
     } finally {
       await auto.close();
     }
+  });
+
+  describe('POST /v1/user/unlink (admin key)', () => {
+    const unlink = (params: Params, authorization = 'KakaoAK admin-key-4321') =>
+      postForm(emu().unlinkUrl, params, { authorization });
+
+    it('unlinks a user with the app admin key and answers {"id": <id>}, once', async () => {
+      emu().registerAdminKey(4321, 'admin-key-4321');
+
+      const res = await unlink({ target_id_type: 'user_id', target_id: alice.id });
+
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/json;charset=UTF-8');
+      expect(await bodyOf(res)).toEqual({ id: 1001 });
+      expect(emu().unlinks).toEqual([{ appId: 4321, userId: '1001' }]);
+      const again = await unlink({ target_id_type: 'user_id', target_id: alice.id });
+      expect(again.status).toBe(400);
+      expect(await bodyOf(again)).toEqual({ msg: 'NotRegisteredUserException', code: -101 });
+    });
+
+    it("refuses a wrong or missing admin key, or a REST key scheme, with Kakao's -401", async () => {
+      emu().registerAdminKey(4321, 'admin-key-4321');
+      for (const authorization of ['KakaoAK wrong', '', 'Bearer admin-key-4321']) {
+        const res = await unlink({ target_id_type: 'user_id', target_id: alice.id }, authorization);
+        expect(res.status).toBe(401);
+        expect(await bodyOf(res)).toMatchObject({ code: -401 });
+      }
+      expect(emu().unlinks).toEqual([]);
+    });
+
+    it('sends the unlink callback as a form POST or a GET query with the admin key', async () => {
+      const seen: { method: string; url: string; auth: string | undefined; body: string }[] = [];
+      const server = createServer((req, res) => {
+        let body = '';
+        req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        req.on('end', () => {
+          seen.push({ method: req.method ?? '', url: req.url ?? '', auth: req.headers.authorization, body });
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      try {
+        const target = `http://127.0.0.1:${port}/unlink`;
+        const posted = await emu().sendUnlinkCallback(target, { appId: 4321, userId: 1001, adminKey: 'k' });
+        await emu().sendUnlinkCallback(target, {
+          appId: 4321,
+          userId: 1001,
+          adminKey: 'k',
+          method: 'GET',
+          referrerType: 'ACCOUNT_DELETE',
+        });
+
+        expect(posted).toEqual({ status: 200, body: { ok: true } });
+        expect(seen).toEqual([
+          {
+            method: 'POST',
+            url: '/unlink',
+            auth: 'KakaoAK k',
+            body: 'app_id=4321&user_id=1001&referrer_type=UNLINK_FROM_APPS',
+          },
+          {
+            method: 'GET',
+            url: '/unlink?app_id=4321&user_id=1001&referrer_type=ACCOUNT_DELETE',
+            auth: 'KakaoAK k',
+            body: '',
+          },
+        ]);
+      } finally {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+    });
   });
 });
 
@@ -1050,5 +1125,94 @@ describe('Naver emulator', () => {
       resultcode: '024',
       message: 'Authentication failed /* 인증에 실패했습니다. */',
     });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Every emulator: RFC 9207 iss, header-only tokens, revoked tokens
+// ---------------------------------------------------------------------------------------------
+
+describe('every emulator', () => {
+  const starters = {
+    kakao: startKakaoEmulator,
+    google: startGoogleEmulator,
+    github: startGitHubEmulator,
+    naver: startNaverEmulator,
+  };
+  type Name = keyof typeof starters;
+  const names = Object.keys(starters) as Name[];
+  const CLIENT = 'every-client';
+  /** What each provider's API answers for a token it refuses. */
+  const refusals: Record<Name, { status: number; body: Json }> = {
+    kakao: { status: 401, body: { msg: 'this access token does not exist', code: -401 } },
+    google: { status: 401, body: { error: 'invalid_request', error_description: 'Invalid Credentials' } },
+    github: {
+      status: 401,
+      body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' },
+    },
+    naver: { status: 401, body: { resultcode: '024', message: 'Authentication failed /* 인증에 실패했습니다. */' } },
+  };
+  let emu: StartedEmulator | undefined;
+  afterEach(async () => {
+    await emu?.close();
+    emu = undefined;
+  });
+  const started = async (name: Name, opts: EmulatorOptions = {}): Promise<StartedEmulator> => {
+    clock = START;
+    emu = await starters[name]({
+      now,
+      users: [alice],
+      clients: [{ clientId: CLIENT, redirectUris: [CALLBACK] }],
+      ...opts,
+    });
+    return emu;
+  };
+  const authorizeParams: Params = {
+    response_type: 'code',
+    client_id: CLIENT,
+    redirect_uri: CALLBACK,
+    scope: 'openid email profile',
+    state: 'st-9207',
+  };
+
+  it.each(names)('%s: sends no iss unless asked, then iss on accept and on cancel', async (name) => {
+    const e = await started(name);
+    const plain = new URL(location(await get(authorizeUrl(e, { ...authorizeParams, emulator_auto: 'accept' }))));
+    expect(plain.searchParams.has('iss')).toBe(false);
+
+    e.setIssuer('https://issuer.example.com/o');
+    const accepted = new URL(location(await get(authorizeUrl(e, { ...authorizeParams, emulator_auto: 'accept' }))));
+    expect(accepted.searchParams.get('code')).toBeTruthy();
+    expect(accepted.searchParams.get('state')).toBe('st-9207');
+    expect(accepted.searchParams.get('iss')).toBe('https://issuer.example.com/o');
+    const cancelled = new URL(location(await get(authorizeUrl(e, { ...authorizeParams, emulator_auto: 'cancel' }))));
+    expect(cancelled.searchParams.get('error')).toBe('access_denied');
+    expect(cancelled.searchParams.get('iss')).toBe('https://issuer.example.com/o');
+  });
+
+  it('the issuer option sends iss from the start', async () => {
+    const e = await started('kakao', { issuer: 'https://kauth.kakao.com' });
+    const back = new URL(location(await get(authorizeUrl(e, { ...authorizeParams, emulator_auto: 'accept' }))));
+    expect(back.searchParams.get('iss')).toBe('https://kauth.kakao.com');
+  });
+
+  it.each(names)('%s: the userinfo API takes the token in the header only, never ?access_token=', async (name) => {
+    const e = await started(name);
+    const token = e.issueAccessToken(alice.id, CLIENT);
+    const headers = { 'user-agent': 'emulator-spec' };
+    expect((await get(e.urls.userInfo, { ...headers, authorization: `Bearer ${token}` })).status).toBe(200);
+    const viaQuery = await get(`${e.urls.userInfo}?access_token=${encodeURIComponent(token)}`, headers);
+    expect(viaQuery.status).toBe(401);
+  });
+
+  it.each(names)('%s: setTokensRevoked refuses a valid token with the provider’s own error', async (name) => {
+    const e = await started(name);
+    const token = e.issueAccessToken(alice.id, CLIENT);
+    const headers = { 'user-agent': 'emulator-spec', authorization: `Bearer ${token}` };
+    e.setTokensRevoked(true);
+    const refused = await get(e.urls.userInfo, headers);
+    expect({ status: refused.status, body: await bodyOf(refused) }).toEqual(refusals[name]);
+    e.setTokensRevoked(false);
+    expect((await get(e.urls.userInfo, headers)).status).toBe(200);
   });
 });

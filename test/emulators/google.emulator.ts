@@ -140,7 +140,7 @@ export class GoogleEmulator extends OAuthEmulator {
       {
         path: PATHS.userInfo,
         methods: ['GET', 'POST'],
-        handle: (req) => this.userInfo(bearerToken(req, ['bearer'], 'access_token')),
+        handle: (req) => this.userInfo(bearerToken(req, ['bearer'])),
       },
     ];
   }

@@ -1,6 +1,8 @@
 /**
  * Kakao Login emulator: kauth.kakao.com (/oauth/authorize, /oauth/token) and
- * kapi.kakao.com (/v2/user/me, /v1/user/access_token_info) on one loopback server.
+ * kapi.kakao.com (/v2/user/me, /v1/user/access_token_info, /v1/user/unlink
+ * with an admin key) on one loopback server; it can also send a service the
+ * unlink callback Kakao sends when a user disconnects the app.
  */
 import {
   type AccessGrant,
@@ -31,6 +33,26 @@ const PATHS = {
 const ACCESS_TOKEN_TTL = 21599;
 const REFRESH_TOKEN_TTL = 5183999;
 const NO_SUCH_TOKEN = { msg: 'this access token does not exist', code: -401 };
+const UNLINK_PATH = '/v1/user/unlink';
+/** Kakao's common error shape for a wrong or missing app key (-401) and a user not linked to the app (-101). */
+const WRONG_ADMIN_KEY = { msg: 'wrong appKey type. this api requires admin key.', code: -401 };
+const NOT_LINKED = { msg: 'NotRegisteredUserException', code: -101 };
+
+/** One call of `POST /v1/user/unlink` that Kakao accepted. */
+export interface UnlinkRecord {
+  appId: number;
+  userId: string;
+}
+
+/** What Kakao sends to an app's unlink callback (developers.kakao.com › Kakao Login › Callback). */
+export interface UnlinkCallback {
+  appId: string | number;
+  userId: string | number;
+  adminKey: string;
+  referrerType?: string;
+  /** POST with a form body (default) or GET with a query string. */
+  method?: 'GET' | 'POST';
+}
 
 const kakaoJson = (status: number, value: unknown): Reply => json(status, value, 'application/json;charset=UTF-8');
 
@@ -64,6 +86,72 @@ export class KakaoEmulator extends OAuthEmulator {
     tokenPrefix: '',
     codePrefix: '',
   };
+
+  /** Admin key → app id (the console's [앱 키] › Admin 키). */
+  private readonly adminKeys = new Map<string, number>();
+  /** `${appId}:${userId}` of users unlinked from an app: a second unlink is -101. */
+  private readonly unlinkedPairs = new Set<string>();
+  /** Every unlink Kakao accepted, oldest first. */
+  readonly unlinks: UnlinkRecord[] = [];
+
+  /** The admin key of an app: `Authorization: KakaoAK <key>` on admin-key APIs. */
+  registerAdminKey(appId: number, key: string): void {
+    this.adminKeys.set(key, appId);
+  }
+
+  get unlinkUrl(): string {
+    return this.baseUrl + UNLINK_PATH;
+  }
+
+  /**
+   * Sends `callbackUrl` the unlink callback as Kakao does: `app_id`,
+   * `user_id`, `referrer_type` as a form body (POST) or query (GET), with
+   * `Authorization: KakaoAK <admin key>`. Returns the service's answer.
+   */
+  async sendUnlinkCallback(callbackUrl: string, callback: UnlinkCallback): Promise<{ status: number; body: unknown }> {
+    const params = new URLSearchParams({
+      app_id: String(callback.appId),
+      user_id: String(callback.userId),
+      referrer_type: callback.referrerType ?? 'UNLINK_FROM_APPS',
+    });
+    const headers: Record<string, string> = { Authorization: `KakaoAK ${callback.adminKey}` };
+    const method = callback.method ?? 'POST';
+    let url = callbackUrl;
+    let body: string | undefined;
+    if (method === 'GET') {
+      url = `${callbackUrl}${callbackUrl.includes('?') ? '&' : '?'}${params.toString()}`;
+    } else {
+      headers['Content-Type'] = 'application/x-www-form-urlencoded;charset=utf-8';
+      body = params.toString();
+    }
+    const res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(10_000) });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: res.status, body: parsed };
+  }
+
+  /** `POST /v1/user/unlink`: admin-key auth, `target_id_type=user_id&target_id=<id>`, answers `{"id": <id>}`. */
+  private unlink(req: RecordedRequest): Reply {
+    const match = /^KakaoAK\s+(\S+)\s*$/.exec(req.headers.authorization ?? '');
+    const appId = match ? this.adminKeys.get(match[1]) : undefined;
+    if (appId === undefined) return kakaoJson(401, WRONG_ADMIN_KEY);
+    const params = req.bodyType === 'form' ? req.body : req.query;
+    const targetId = params.target_id ?? '';
+    if (params.target_id_type !== 'user_id' || !/^\d+$/.test(targetId)) {
+      return kakaoJson(400, { msg: 'target_id_type and target_id are required', code: -2 });
+    }
+    const user = [...this.users.values()].find((u) => String(numericId(u.id)) === targetId);
+    const pair = `${appId}:${targetId}`;
+    if (!user || this.unlinkedPairs.has(pair)) return kakaoJson(400, NOT_LINKED);
+    this.unlinkedPairs.add(pair);
+    this.unlinks.push({ appId, userId: targetId });
+    return kakaoJson(200, { id: Number(targetId) });
+  }
 
   protected override cancelQuery(): string {
     return 'error=access_denied&error_description=User%20denied%20access';
@@ -135,11 +223,12 @@ export class KakaoEmulator extends OAuthEmulator {
         methods: ['GET'],
         handle: (req) => this.withToken(req, (g) => this.tokenInfo(g)),
       },
+      { path: UNLINK_PATH, methods: ['POST'], handle: (req) => this.unlink(req) },
     ];
   }
 
   private withToken(req: RecordedRequest, ok: (grant: AccessGrant) => Reply): Reply {
-    const grant = this.findGrant(bearerToken(req, ['bearer'], 'access_token'));
+    const grant = this.findGrant(bearerToken(req, ['bearer']));
     return grant ? ok(grant) : kakaoJson(401, NO_SUCH_TOKEN);
   }
 

@@ -50,6 +50,8 @@ export interface EmulatorOptions {
   autoConsent?: boolean | 'accept' | 'cancel';
   /** Clock in epoch milliseconds (code / token expiry). Default Date.now. */
   now?: () => number;
+  /** Send `iss=<issuer>` with every authorization response (RFC 9207), as providers that support it do. */
+  issuer?: string;
 }
 
 export interface EmulatorUrls {
@@ -215,7 +217,11 @@ export function numericId(id: string | number): number {
   return parseInt(createHash('sha256').update(id).digest('hex').slice(0, 12), 16);
 }
 
-/** Bearer token from `Authorization: <scheme> X` (schemes case-insensitive) or `?<queryParam>=X`. */
+/**
+ * Bearer token from `Authorization: <scheme> X` (schemes case-insensitive), or `?<queryParam>=X` for an
+ * API that still takes the query form. The emulated userinfo APIs take the header only, as standards-strict
+ * providers do (RFC 6750 §2.3: the query form ends up in logs), so a client that sends the query form fails.
+ */
 export function bearerToken(
   req: RecordedRequest,
   schemes: readonly string[] = ['bearer'],
@@ -333,12 +339,15 @@ export abstract class OAuthEmulator {
   private readonly tokens = new Map<string, AccessGrant>();
   private readonly autoConsent?: 'accept' | 'cancel';
   private nextUserId?: string;
+  private issuer?: string;
+  private tokensRevoked = false;
   private down = false;
   private nextAppId = 100001;
 
   constructor(opts: EmulatorOptions = {}) {
     this.now = opts.now ?? Date.now;
     this.autoConsent = opts.autoConsent === true ? 'accept' : opts.autoConsent || undefined;
+    this.issuer = opts.issuer;
     for (const client of opts.clients ?? []) this.registerClient(client);
     for (const user of opts.users ?? []) this.addUser(user);
     this.server = createServer((req, res) => {
@@ -419,6 +428,20 @@ export abstract class OAuthEmulator {
     this.down = down;
   }
 
+  /** From now on, authorization responses carry `iss=<issuer>` (RFC 9207); undefined stops it. */
+  setIssuer(issuer: string | undefined): void {
+    this.issuer = issuer;
+  }
+
+  /**
+   * While on, the APIs refuse every access token as the provider refuses a
+   * revoked one (the user withdrew the app right after the code exchange),
+   * each with its own error body.
+   */
+  setTokensRevoked(revoked: boolean): void {
+    this.tokensRevoked = revoked;
+  }
+
   /** A valid access token for `userId`, as if the app had obtained it earlier. */
   issueAccessToken(userId: string | number, clientId?: string): string {
     const user = this.users.get(String(userId));
@@ -431,7 +454,7 @@ export abstract class OAuthEmulator {
 
   /** Live grant for an access token, or undefined if unknown / expired. */
   protected findGrant(token: string | undefined): AccessGrant | undefined {
-    const grant = token === undefined ? undefined : this.tokens.get(token);
+    const grant = token === undefined || this.tokensRevoked ? undefined : this.tokens.get(token);
     return grant && grant.expiresAt > this.now() ? grant : undefined;
   }
 
@@ -525,7 +548,8 @@ export abstract class OAuthEmulator {
   }
 
   private finishConsent(request: AuthorizationRequest, accepted: boolean, chosenUserId?: string): Reply {
-    const stateQuery = request.state === undefined ? '' : `&state=${encodeURIComponent(request.state)}`;
+    const issQuery = this.issuer === undefined ? '' : `&iss=${encodeURIComponent(this.issuer)}`;
+    const stateQuery = (request.state === undefined ? '' : `&state=${encodeURIComponent(request.state)}`) + issQuery;
     if (!accepted) return redirect(appendQuery(request.redirectUri, this.cancelQuery() + stateQuery));
 
     const userId = chosenUserId ?? this.nextUserId ?? this.users.keys().next().value;

@@ -8,6 +8,8 @@ export interface RowCounts {
   refreshTokens: number;
   spent: number;
   revoked: number;
+  resetTokens: number;
+  deleted: number;
 }
 
 type Query = (sql: string) => Promise<Record<string, string>[]>;
@@ -20,7 +22,9 @@ export async function countRows(db: TestApp['db'] | Query): Promise<RowCounts> {
             (SELECT count(*) FROM sessions) AS sessions,
             (SELECT count(*) FROM refresh_tokens) AS "refreshTokens",
             (SELECT count(*) FROM refresh_tokens WHERE spent_at IS NOT NULL) AS spent,
-            (SELECT count(*) FROM sessions WHERE revoked_at IS NOT NULL) AS revoked`,
+            (SELECT count(*) FROM sessions WHERE revoked_at IS NOT NULL) AS revoked,
+            (SELECT count(*) FROM password_reset_tokens) AS "resetTokens",
+            (SELECT count(*) FROM users WHERE deleted_at IS NOT NULL) AS deleted`,
   );
   return {
     users: Number(row.users),
@@ -28,6 +32,8 @@ export async function countRows(db: TestApp['db'] | Query): Promise<RowCounts> {
     refreshTokens: Number(row.refreshTokens),
     spent: Number(row.spent),
     revoked: Number(row.revoked),
+    resetTokens: Number(row.resetTokens),
+    deleted: Number(row.deleted),
   };
 }
 
@@ -52,3 +58,24 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs: numbe
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/**
+ * SPEC §4: /health answers 503 naming the failing dependency by name only,
+ * with no address, port or driver message.
+ */
+export function expectHealthDown(res: Response, down: 'database' | 'redis'): void {
+  const up = down === 'database' ? 'redis' : 'database';
+  expect({ status: res.status, body: res.body as unknown }).toEqual({
+    status: 503,
+    body: {
+      status: 'error',
+      info: { [up]: { status: 'up' } },
+      error: { [down]: { status: 'down' } },
+      details: {
+        database: { status: down === 'database' ? 'down' : 'up' },
+        redis: { status: down === 'redis' ? 'down' : 'up' },
+      },
+    },
+  });
+  expect(res.text).not.toMatch(/ECONN|refused|127\.0\.0\.1|localhost|:\d+|message/i);
+}

@@ -2,11 +2,12 @@ import { createHmac } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import type { Server } from 'node:http';
-import { signUp, startTestApp, type TestApp } from '../support/test-app.js';
+import { signUp, startTestApp, useRealServices, type TestApp } from '../support/test-app.js';
 import { countRows } from './fault-support.js';
 
 const SEED = 0x5eed_2025;
-const TOTAL = 10_000;
+/** Full size in `npm run test:e2e` (CI); a laptop's `npm test` sends a fifth, from the same seed. */
+const TOTAL = useRealServices ? 10_000 : 2_000;
 /** Share of requests written as raw, malformed HTTP on a socket of their own. */
 const RAW_SHARE = 0.03;
 const CONCURRENCY = 16;
@@ -205,6 +206,20 @@ class Fuzzer {
         return { accessToken: this.pick([this.string(60), '', null, this.value()] as unknown[]) };
       case '/api/auth/oauth2/token':
         return { code: this.pick([this.string(40), '', null, this.value()] as unknown[]) };
+      case '/api/auth/password/reset/request':
+        return { email: this.badEmail() };
+      case '/api/auth/password/reset/confirm':
+        return {
+          token: this.pick([this.string(43), '', null, this.value()] as unknown[]),
+          newPassword: this.pick([this.string(200), 'short', 'MyPassword123!', null] as unknown[]),
+        };
+      case '/api/auth/password/change':
+        return {
+          currentPassword: this.value(),
+          newPassword: this.pick([this.string(30), 'MyPassword123!', null] as unknown[]),
+        };
+      case '/api/auth/token/revoke':
+        return { refreshToken: this.pick([this.forgedToken(), this.value()] as unknown[]) };
       default:
         return this.value();
     }
@@ -266,6 +281,19 @@ class Fuzzer {
       { method: 'POST', path: '/api/auth/reissue', body: false, auth: true, refreshHeader: true },
       { method: 'POST', path: '/api/auth/social/kakao', body: true },
       { method: 'POST', path: '/api/auth/oauth2/token', body: true },
+      { method: 'POST', path: '/api/auth/password/reset/request', body: true },
+      { method: 'POST', path: '/api/auth/password/reset/confirm', body: true },
+      { method: 'POST', path: '/api/auth/password/change', body: true, auth: true },
+      { method: 'GET', path: '/api/auth/sessions', body: false, auth: true },
+      { method: 'DELETE', path: `/api/auth/sessions/${pct(this.string(36))}`, body: false, auth: true },
+      { method: 'POST', path: '/api/auth/logout/all', body: false, auth: true },
+      { method: 'POST', path: '/api/auth/token/revoke', body: true },
+      { method: 'DELETE', path: '/api/auth/me', body: this.chance(0.5), auth: true },
+      {
+        method: this.pick(['GET', 'POST']),
+        path: `/api/auth/kakao/unlink?app_id=${pct(this.string(8))}&user_id=${pct(this.string(12))}`,
+        body: this.chance(0.5),
+      },
       {
         method: 'GET',
         path: `/oauth2/authorization/${this.string(12).replace(/[^a-z0-9]/g, '') || 'x'}z`,
@@ -383,7 +411,7 @@ function sendRaw(port: number, bytes: Buffer): Promise<Outcome> {
 }
 
 /**
- * 10,000 random and malformed requests across every endpoint, deterministic
+ * TOTAL random and malformed requests across every endpoint, deterministic
  * from SEED, loopback only, bounded in count and time: no 500, no crash, and
  * no row written, since every request is invalid by construction.
  */

@@ -9,7 +9,7 @@ import {
   useRealServices,
   verifyEmail,
 } from '../support/test-app.js';
-import { bearer, countRows, eventually, expectUnavailable } from './fault-support.js';
+import { bearer, countRows, eventually, expectHealthDown, expectUnavailable } from './fault-support.js';
 
 const describeReal = useRealServices ? describe : describe.skip;
 if (!useRealServices) {
@@ -59,7 +59,7 @@ describeReal('PostgreSQL unreachable', () => {
 
     await proxy.refuse();
     expectUnavailable(await t.http.post('/api/auth/signup').send(body));
-    expect((await t.http.get('/health')).status).toBe(503);
+    expectHealthDown(await t.http.get('/health'), 'database');
 
     expect(await counts()).toEqual(before);
     const rows = await direct.query('SELECT 1 FROM users WHERE email = $1', [body.email]);

@@ -12,7 +12,7 @@ describe('Redis restarts empty', () => {
     t = await startTestApp();
   }, 60_000);
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   it('keeps logged-out tokens refused, on every guarded route and on refresh', async () => {
@@ -42,7 +42,7 @@ describe('Redis restarts empty', () => {
       status: 401,
       errorCode: 'TOKEN_REVOKED',
     });
-  }, 30_000);
+  });
 
   it('keeps spent refresh tokens spent, and their successors usable', async () => {
     const user = await signUp(t);
@@ -61,7 +61,7 @@ describe('Redis restarts empty', () => {
     // Within the reuse grace the replay only refuses; the session goes on.
     expect((await t.http.get('/api/auth/me').set(bearer(next.accessToken))).status).toBe(200);
     expect((await t.http.post('/api/auth/refresh').send({ refreshToken: next.refreshToken })).status).toBe(200);
-  }, 30_000);
+  });
 
   it('keeps a session revoked for refresh-token theft revoked', async () => {
     const user = await signUp(t);
@@ -76,12 +76,12 @@ describe('Redis restarts empty', () => {
 
     expect((await t.http.get('/api/auth/me').set(bearer(next.accessToken))).body.errorCode).toBe('TOKEN_REVOKED');
     expect((await t.http.post('/api/auth/refresh').send({ refreshToken: next.refreshToken })).status).toBe(400);
-  }, 30_000);
+  });
 
   it('still accepts tokens of sessions nobody revoked', async () => {
     const user = await signUp(t);
     const login = await logIn(t, user.email, user.password);
     await t.flushStore();
     expect((await t.http.get('/api/auth/me').set(bearer(login.accessToken))).status).toBe(200);
-  }, 30_000);
+  });
 });

@@ -179,6 +179,135 @@ describe('diagnosing failed exchanges', () => {
     },
   );
 
+  describe('RFC 9207: the iss of the authorization response', () => {
+    const FAILED = {
+      kakao: 'KAKAO_AUTH_FAILED',
+      google: 'GOOGLE_AUTH_FAILED',
+      github: 'GITHUB_AUTH_FAILED',
+      naver: 'NAVER_AUTH_FAILED',
+    } as const;
+    /** SPEC §3's defaults of {P}_ISSUER. */
+    const ISSUERS = {
+      kakao: 'https://kauth.kakao.com',
+      google: 'https://accounts.google.com',
+      github: 'https://github.com/login/oauth',
+      naver: 'https://nid.naver.com',
+    } as const;
+    const tokenRequests = (provider: (typeof PROVIDERS)[number]) =>
+      emulators[provider].requests.filter((r) => r.path === new URL(emulators[provider].urls.token).pathname).length;
+
+    it.each(PROVIDERS)('%s: an iss equal to the default {P}_ISSUER is accepted', async (provider) => {
+      const user = providerUser();
+      emulators[provider].addUser(user);
+      emulators[provider].setIssuer(ISSUERS[provider]);
+      try {
+        const landed = await login(t, provider, user.id);
+        expect(landed.searchParams.get('accessToken')).toBeTruthy();
+      } finally {
+        emulators[provider].setIssuer(undefined);
+      }
+      expect(await userRows(t, 'provider = $1 AND provider_user_id = $2', [provider, user.id])).toHaveLength(1);
+    });
+
+    it.each(PROVIDERS)(
+      '%s: another iss fails the login before the code is exchanged, and logs both issuers',
+      async (provider) => {
+        const user = providerUser();
+        emulators[provider].addUser(user);
+        const exchanges = tokenRequests(provider);
+        emulators[provider].setIssuer('https://mix-up.example.com');
+        let landed: URL;
+        try {
+          landed = await login(t, provider, user.id);
+        } finally {
+          emulators[provider].setIssuer(undefined);
+        }
+        expectFailure(landed, FAILED[provider]);
+        expect(tokenRequests(provider)).toBe(exchanges);
+        expect(logs.lines.at(-1)).toMatchObject({
+          level: 'warn',
+          provider,
+          stage: 'authorize',
+          iss: 'https://mix-up.example.com',
+          expected_iss: ISSUERS[provider],
+        });
+        expect(await userRows(t, 'provider_user_id = $1', [user.id])).toEqual([]);
+      },
+    );
+
+    it('a repeated iss is refused even when one of them is right', async () => {
+      const user = providerUser();
+      emulators.naver.addUser(user);
+      const exchanges = tokenRequests('naver');
+      const started = await start(t, '/oauth2/authorization/naver');
+      const back = await authorize(started.authorizeUrl, { user: user.id });
+      back.searchParams.append('iss', ISSUERS.naver);
+      back.searchParams.append('iss', 'https://mix-up.example.com');
+
+      expectFailure(landing(await callback(t, back, started.cookie)), 'NAVER_AUTH_FAILED');
+      expect(tokenRequests('naver')).toBe(exchanges);
+      expect(await userRows(t, 'provider_user_id = $1', [user.id])).toEqual([]);
+    });
+
+    it('a cancel carrying another iss is a failed login too, not a cancel', async () => {
+      const user = providerUser();
+      emulators.kakao.addUser(user);
+      emulators.kakao.setIssuer('https://mix-up.example.com');
+      try {
+        const started = await start(t, '/oauth2/authorization/kakao');
+        const back = await authorize(started.authorizeUrl, { action: 'cancel' });
+        expect(back.searchParams.get('error')).toBe('access_denied');
+        expectFailure(landing(await callback(t, back, started.cookie)), 'KAKAO_AUTH_FAILED');
+      } finally {
+        emulators.kakao.setIssuer(undefined);
+      }
+    });
+  });
+
+  describe('a refusal at the profile step keeps what the provider said', () => {
+    it.each([
+      [
+        'kakao',
+        'KAKAO_AUTH_FAILED',
+        '-401',
+        { error_code: '-401', error_description: 'this access token does not exist' },
+      ],
+      [
+        'naver',
+        'NAVER_AUTH_FAILED',
+        '024',
+        { error_code: '024', error_description: expect.stringContaining('Authentication failed') },
+      ],
+      ['github', 'GITHUB_AUTH_FAILED', 'Bad credentials', { error: 'Bad credentials' }],
+      [
+        'google',
+        'GOOGLE_AUTH_FAILED',
+        'invalid_request',
+        { error: 'invalid_request', error_description: 'Invalid Credentials' },
+      ],
+    ] as const)(
+      '%s: the token is refused by the profile API → %s with providerError %s',
+      async (provider, code, said, logged) => {
+        const user = providerUser();
+        emulators[provider].addUser(user);
+        const before = exchangeFailures().length;
+        emulators[provider].setTokensRevoked(true);
+        let landed: URL;
+        try {
+          landed = await login(t, provider, user.id);
+        } finally {
+          emulators[provider].setTokensRevoked(false);
+        }
+
+        expectFailure(landed, code, said);
+        expect(exchangeFailures().slice(before)).toEqual([
+          expect.objectContaining({ level: 'warn', provider, stage: 'profile', status: 401, ...logged }),
+        ]);
+        expect(await userRows(t, 'provider_user_id = $1', [user.id])).toEqual([]);
+      },
+    );
+  });
+
   it('provider down: logged without a provider error, answered KAKAO_AUTH_FAILED without providerError', async () => {
     const user = providerUser();
     emulators.kakao.addUser(user);

@@ -223,23 +223,47 @@ describe('token hand-off', () => {
     );
 
     it(
-      'counts the start and callback paths in the per-IP rate limit of /api/auth/*',
+      'counts the start and callback paths in the per-IP rate limit, and answers a refused one with the failure redirect',
       async () => {
-        const limited = await startTestApp({ ...emulatorEnv(emulators), RATE_LIMIT_MAX: '3' });
+        const limited = await startTestApp({
+          ...emulatorEnv(emulators),
+          RATE_LIMIT_MAX: '3',
+          OAUTH2_FAILURE_REDIRECT_URI: FAIL_PAGE,
+        });
         try {
           const statuses: number[] = [];
-          for (const path of [
-            '/api/auth/kakao',
-            '/oauth2/authorization/google',
-            '/login/oauth2/code/naver?code=x',
-            '/oauth2/authorization/kakao',
-          ]) {
+          for (const path of ['/api/auth/kakao', '/oauth2/authorization/google', '/login/oauth2/code/naver?code=x']) {
             statuses.push((await limited.http.get(path)).status);
           }
-          expect(statuses).toEqual([302, 302, 302, 429]);
-          const refused = await limited.http.get('/oauth2/authorization/kakao');
-          expect(refused.body.errorCode).toBe('TOO_MANY_REQUESTS');
-          expect(refused.headers['retry-after']).toBeDefined();
+          expect(statuses).toEqual([302, 302, 302]);
+
+          // Starts and callbacks of both path families: a page the browser can show, not a JSON 429.
+          for (const path of [
+            '/oauth2/authorization/kakao',
+            '/api/auth/kakao',
+            '/login/oauth2/code/google?code=c&state=s',
+            '/api/auth/kakao/callback?code=c&state=s',
+          ]) {
+            const refused = await limited.http.get(path);
+            expect({ path, status: refused.status }).toEqual({ path, status: 302 });
+            const landed = new URL(String(refused.headers.location));
+            expect(landed.origin + landed.pathname).toBe(FAIL_PAGE);
+            expect(Object.fromEntries(landed.searchParams)).toEqual({
+              error: 'TOO_MANY_REQUESTS',
+              message: '요청이 너무 많습니다. 잠시 후 다시 시도해주세요.',
+              traceId: refused.headers['x-trace-id'],
+            });
+            expect(refused.headers['retry-after']).toMatch(/^[1-9]\d*$/);
+            expect(refused.headers['cache-control']).toBe('no-store');
+            // Refused before the guard: no login was started, no state cookie set.
+            expect(refused.headers['set-cookie']).toBeUndefined();
+          }
+
+          // The JSON API under /api/auth keeps its 429 envelope.
+          const api = await limited.http.get('/api/auth/me');
+          expect(api.status).toBe(429);
+          expect(api.body.errorCode).toBe('TOO_MANY_REQUESTS');
+          expect(api.headers['retry-after']).toBeDefined();
         } finally {
           await limited.close();
         }

@@ -111,7 +111,7 @@ describeReal('start:cluster', () => {
     expect(await exited).toBe(0);
     expect(workers.filter(existsProcess)).toEqual([]);
     expect(stderr).toBe('');
-  }, 30_000);
+  });
 });
 
 function existsProcess(pid: number): boolean {

@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { codeFrom } from '../support/smtp-sink.js';
 import {
   logIn,
@@ -12,9 +11,6 @@ import {
   verifyEmail,
 } from '../support/test-app.js';
 import { bearer, claimsOf, refreshRows, sessionRow, tally } from './security-support.js';
-
-// Starting the app and bcrypt run on two shared cores, next to other suites.
-jest.setTimeout(60_000);
 
 /**
  * Real concurrent requests against the listening server: every race SPEC §2

@@ -1,11 +1,7 @@
-import { jest } from '@jest/globals';
 import { createSigner } from 'fast-jwt';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { expectError, logIn, signUp, startTestApp, type TestApp } from '../support/test-app.js';
 import { bearer, type Claims, claimsOf, rawJwt, signHs256 } from './security-support.js';
-
-// Starting the app and bcrypt run on two shared cores, next to other suites.
-jest.setTimeout(60_000);
 
 /**
  * SPEC §2 "Tokens": algorithms pinned, types kept apart, forgeries refused.

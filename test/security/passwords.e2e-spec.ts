@@ -1,8 +1,4 @@
-import { jest } from '@jest/globals';
 import { expectError, signupBody, startTestApp, type TestApp, uniqueEmail, verifyEmail } from '../support/test-app.js';
-
-// Starting the app and bcrypt run on two shared cores, next to other suites.
-jest.setTimeout(60_000);
 
 const LENGTH_MESSAGE = '비밀번호는 8자 이상 128자 이하여야 합니다.';
 

@@ -1,9 +1,5 @@
-import { jest } from '@jest/globals';
 import { expectError, logIn, signUp, startTestApp, type TestApp } from '../support/test-app.js';
 import { bearer, claimsOf, refreshRows, sessionRow } from './security-support.js';
-
-// Starting the app and bcrypt run on two shared cores, next to other suites.
-jest.setTimeout(60_000);
 
 interface Pair {
   accessToken: string;

@@ -17,6 +17,7 @@ export interface ReceivedMail {
 export class SmtpSink {
   readonly mails: ReceivedMail[] = [];
   private failures = 0;
+  private rejections = 0;
   private waiters: { to: string; after: number; resolve: (mail: ReceivedMail) => void }[] = [];
   private server?: SMTPServer;
   port = 0;
@@ -26,6 +27,13 @@ export class SmtpSink {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      onRcptTo: (address, _session, callback) => {
+        if (this.rejections <= 0) return callback();
+        this.rejections--;
+        callback(
+          Object.assign(new Error(`5.1.1 <${address.address}>: Recipient address rejected`), { responseCode: 550 }),
+        );
+      },
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -62,6 +70,11 @@ export class SmtpSink {
     return `smtp://127.0.0.1:${this.port}`;
   }
 
+  /** The next `count` recipients are refused with a 550 that quotes the address, as real servers do. */
+  rejectNextRecipients(count: number): void {
+    this.rejections = count;
+  }
+
   failNext(count: number): void {
     this.failures = count;
   }
@@ -74,7 +87,7 @@ export class SmtpSink {
       .find((mail) => mail.to.includes(to.toLowerCase()));
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no mail to ${to} within 5 s`)), 5_000);
+      const timer = setTimeout(() => reject(new Error(`no mail to ${to} within 30 s`)), 30_000);
       this.waiters.push({
         to: to.toLowerCase(),
         after,

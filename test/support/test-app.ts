@@ -10,6 +10,7 @@ import { KeyValueStore } from '../../src/cache/key-value.store.js';
 import { MemoryStore } from '../../src/cache/memory.store.js';
 import { REDIS_CLIENT, type RedisConnection } from '../../src/cache/redis-client.module.js';
 import { Clock } from '../../src/common/time/clock.js';
+import { type OpenApiDocument, type OpenApiResponseValidator, validatorFor } from './openapi-validator.js';
 import { codeFrom, SmtpSink } from './smtp-sink.js';
 
 /**
@@ -22,6 +23,7 @@ const realRedisUrl = useRealServices ? process.env.REDIS_URL : undefined;
 
 export interface TestApp {
   app: INestApplication;
+  /** supertest on the app; every response is checked against the app's OpenAPI document (see `validateResponses`). */
   http: ReturnType<typeof request>;
   clock: Clock;
   store: KeyValueStore;
@@ -32,6 +34,8 @@ export interface TestApp {
   redis: RedisConnection | null;
   /** Empties the store, as a Redis restart without persistence would. */
   flushStore(): Promise<void>;
+  /** Every live key of this app in the store, without REDIS_PREFIX (SCAN in Redis; the in-process map otherwise). */
+  storeKeys(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -75,6 +79,30 @@ export interface StartTestAppOptions {
    * (e.g. through a TcpProxy). `t.env` holds the rewritten ones.
    */
   via?: { database?: (url: string) => string; redis?: (url: string) => string };
+  /**
+   * Check every response of `t.http` against the app's OpenAPI document
+   * (default). Only a test that deliberately sends raw garbage turns it off.
+   */
+  validateResponses?: boolean;
+}
+
+const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options']);
+
+/** `agent` whose every request checks its response against the document: an undocumented status or shape fails the test. */
+function validating(
+  agent: ReturnType<typeof request>,
+  validator: OpenApiResponseValidator,
+): ReturnType<typeof request> {
+  return new Proxy(agent, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof property !== 'string' || !VERBS.has(property) || typeof value !== 'function') return value;
+      return (url: string, ...rest: unknown[]) => {
+        const test = (value as (url: string, ...rest: unknown[]) => request.Test).call(target, url, ...rest);
+        return test.expect((res: request.Response) => validator.check(property, url, res));
+      };
+    },
+  });
 }
 
 const JOINED_ENV = [
@@ -130,15 +158,26 @@ export async function startTestApp(
   let app: INestApplication;
   try {
     ({ app } = await createApp());
+  } catch (error) {
+    // A start refused (e.g. by its configuration) leaves no SMTP server or database behind.
+    await mail.stop();
+    await database?.drop();
+    throw error;
   } finally {
     process.env = saved;
   }
   await app.listen(0, '127.0.0.1');
   const store = app.get(KeyValueStore);
   const redis = app.get<RedisConnection | null>(REDIS_CLIENT);
+  let http = request(app.getHttpServer());
+  if (options.validateResponses !== false) {
+    const docs = await http.get('/api/docs-json');
+    if (docs.status !== 200) throw new Error(`/api/docs-json answered ${docs.status}`);
+    http = validating(http, validatorFor(docs.body as OpenApiDocument));
+  }
   return {
     app,
-    http: request(app.getHttpServer()),
+    http,
     clock: app.get(Clock),
     store,
     db: app.get<DataSource>(getDataSourceToken()),
@@ -151,25 +190,21 @@ export async function startTestApp(
         return;
       }
       if (!redis) return;
-      if (env.REDIS_CLUSTER_NODES) {
-        // Every master holds its own slots; a multi-key DEL would span slots, so one key at a time.
-        const cluster = redis as RedisClusterType;
-        for (const master of cluster.masters) {
-          const node = await cluster.nodeClient(master);
-          for await (const keys of node.scanIterator({ MATCH: `${env.REDIS_PREFIX}*`, COUNT: 500 })) {
-            for (const key of keys) await node.del(key);
-          }
-        }
-        return;
+      const cluster = Boolean(env.REDIS_CLUSTER_NODES);
+      for await (const { node, keys } of prefixedKeys(redis, cluster, env.REDIS_PREFIX)) {
+        // On a cluster a multi-key DEL would span slots: one key at a time.
+        if (cluster) for (const key of keys) await node.del(key);
+        else await node.del(keys);
       }
-      // One endpoint, or the master behind Sentinel (same commands).
-      const client = redis as RedisClientType;
-      let cursor = '0';
-      do {
-        const reply = await client.scan(cursor, { MATCH: `${env.REDIS_PREFIX}*`, COUNT: 500 });
-        cursor = reply.cursor;
-        if (reply.keys.length > 0) await client.del(reply.keys);
-      } while (cursor !== '0');
+    },
+    storeKeys: async () => {
+      if (store instanceof MemoryStore) return store.keys();
+      const found: string[] = [];
+      if (!redis) return found;
+      for await (const { keys } of prefixedKeys(redis, Boolean(env.REDIS_CLUSTER_NODES), env.REDIS_PREFIX)) {
+        found.push(...keys.map((key) => key.slice(env.REDIS_PREFIX.length)));
+      }
+      return found;
     },
     close: async () => {
       await app.close();
@@ -177,6 +212,30 @@ export async function startTestApp(
       await database?.drop();
     },
   };
+}
+
+/**
+ * The keys under `prefix`, batch by batch, with the connection holding them: the one
+ * endpoint (or the master behind Sentinel), or each master of a cluster in turn.
+ */
+async function* prefixedKeys(
+  redis: RedisConnection,
+  cluster: boolean,
+  prefix: string,
+): AsyncGenerator<{ node: RedisClientType; keys: string[] }> {
+  const nodes = cluster
+    ? await Promise.all(
+        (redis as RedisClusterType).masters.map((master) => (redis as RedisClusterType).nodeClient(master)),
+      )
+    : [redis as RedisClientType];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const reply = await node.scan(cursor, { MATCH: `${prefix}*`, COUNT: 500 });
+      cursor = reply.cursor;
+      if (reply.keys.length > 0) yield { node, keys: reply.keys };
+    } while (cursor !== '0');
+  }
 }
 
 export interface SignedUp {

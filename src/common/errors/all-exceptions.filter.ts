@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import type { Request, Response } from 'express';
 import { appConfig } from '../../config/app.config.js';
 import type { ErrorResponse } from '../http/api-response.js';
+import { maskEmails } from '../security/email-keys.js';
 import { Clock } from '../time/clock.js';
 import { localTimestamp } from '../time/zoned-time.js';
 import { AppException, DependencyUnavailableError } from './app.exception.js';
@@ -130,7 +131,7 @@ function describe(exception: unknown): { name?: string; message?: string; code?:
     const cause = exception.cause instanceof Error ? ` (cause: ${exception.cause.message})` : '';
     return {
       name: exception.name,
-      message: exception.message + cause,
+      message: maskEmails(exception.message + cause),
       code: (exception as { code?: unknown }).code,
       stack: exception.stack,
     };

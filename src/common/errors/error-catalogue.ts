@@ -74,6 +74,21 @@ export const ERRORS = {
   KAKAO_TOKEN_INVALID: { status: 401, message: '유효하지 않은 카카오 액세스 토큰입니다.' },
   KAKAO_APP_MISMATCH: { status: 401, message: '이 서비스에서 발급된 카카오 토큰이 아닙니다.' },
   KAKAO_UNAVAILABLE: { status: 502, message: '카카오 서버와 통신에 실패했습니다.' },
+
+  PASSWORD_RESET_LIMITED: {
+    status: 429,
+    message: '비밀번호 재설정 요청 한도를 초과했습니다. 잠시 후 다시 시도해주세요.',
+  },
+  RESET_TOKEN_INVALID: {
+    status: 400,
+    message: '유효하지 않거나 만료된 재설정 링크입니다. 비밀번호 재설정을 다시 요청해주세요.',
+  },
+  CURRENT_PASSWORD_MISMATCH: { status: 400, message: '현재 비밀번호가 일치하지 않습니다.' },
+  PASSWORD_NOT_SET: { status: 400, message: '비밀번호로 가입한 계정이 아닙니다.' },
+  PASSWORD_UNCHANGED: { status: 400, message: '새 비밀번호는 현재 비밀번호와 달라야 합니다.' },
+  SESSION_NOT_FOUND: { status: 404, message: '세션을 찾을 수 없습니다.' },
+  REAUTH_REQUIRED: { status: 403, message: '보안을 위해 다시 로그인한 후 시도해주세요.' },
+  UNLINK_UNAUTHORIZED: { status: 401, message: '인증되지 않은 연결 끊기 요청입니다.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
@@ -100,6 +115,17 @@ export const FIELD_MESSAGES = {
   refreshTokenRequired: 'Refresh Token은 필수입니다.',
   kakaoAccessTokenRequired: '카카오 액세스 토큰이 필요합니다.',
   oauthCodeRequired: '인증 코드가 필요합니다.',
+  resetTokenRequired: '재설정 토큰은 필수입니다.',
+  currentPasswordRequired: '현재 비밀번호는 필수입니다.',
+} as const;
+
+/** Success messages and data strings of SPEC §5, in its exact words. */
+export const SUCCESS_MESSAGES = {
+  passwordResetRequested: '비밀번호 재설정 메일을 발송했습니다.',
+  passwordChanged: '비밀번호가 변경되었습니다.',
+  loggedOut: '로그아웃되었습니다.',
+  loggedOutEverywhere: '모든 기기에서 로그아웃되었습니다.',
+  accountDeleted: '회원 탈퇴가 완료되었습니다.',
 } as const;
 
 /** `code.message` of the envelope, by HTTP status (SPEC §1). */

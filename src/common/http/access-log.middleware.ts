@@ -1,11 +1,13 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { clientAddress } from './client-address.js';
 
 /**
  * One line per request: method, path (never the query, which may hold codes),
- * status, duration. Written straight to pino: this runs on every request, and
- * the Nest logger wrapper and redaction (nothing here needs redacting) cost
- * several percent of a cheap request.
+ * status, client address (as TRUST_PROXY resolves it), duration. Written
+ * straight to pino: this runs on every request, and the Nest logger wrapper
+ * and redaction (nothing here needs redacting) cost several percent of a
+ * cheap request.
  */
 export function accessLogMiddleware(logger: Logger): (req: Request, res: Response, next: NextFunction) => void {
   return (req, res, next) => {
@@ -18,6 +20,7 @@ export function accessLogMiddleware(logger: Logger): (req: Request, res: Respons
         method: req.method,
         path: req.path,
         status: res.statusCode,
+        ip: clientAddress(req),
         ms: Math.round(ms * 10) / 10,
       });
     });

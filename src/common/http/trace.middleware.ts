@@ -26,12 +26,13 @@ function newTraceId(): string {
 /**
  * First middleware of every request: picks the traceId (the client's
  * X-Trace-Id when well-formed, else a new one), echoes it in the response
- * header and runs the rest of the request inside its context.
+ * header and runs the rest of the request inside its context (which also
+ * gives security events the client's address and User-Agent).
  */
 export function traceMiddleware(req: Request, res: Response, next: NextFunction): void {
   const given = req.headers['x-trace-id'];
   const traceId = typeof given === 'string' && CLIENT_TRACE_ID.test(given) ? given : newTraceId();
   req.traceId = traceId;
   res.setHeader('X-Trace-Id', traceId);
-  requestContext.run({ traceId }, next);
+  requestContext.run({ traceId, request: req }, next);
 }

@@ -99,4 +99,19 @@ describe('emailRules', () => {
   it('refuses a non-ASCII local part', () => {
     expect(firstFailure(emailRules, '홍길동@example.com')).toBe(FIELD_MESSAGES.emailFormat);
   });
+
+  it('refuses a control character anywhere, quoted local parts included (SPEC §1)', () => {
+    expect(firstFailure(emailRules, '"ab"@example.com')).toBeNull();
+    for (const email of [
+      '"a\r\nb"@example.com',
+      '"a\u0000b"@example.com',
+      '"a\u007fb"@example.com',
+      '"a\tb"@example.com',
+      'a\u001fb@example.com',
+      'user@exam\nple.com',
+      'user@example.com\r\n',
+    ]) {
+      expect(firstFailure(emailRules, email)).toBe(FIELD_MESSAGES.emailFormat);
+    }
+  });
 });

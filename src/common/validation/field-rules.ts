@@ -72,11 +72,17 @@ export const EMAIL_MAX_LENGTH = 100;
 /** False for a string holding a lone UTF-16 surrogate: not text, and validator's isEmail throws on it (URIError). */
 export const isWellFormed = (value: string): boolean => !/\p{Cs}/u.test(value);
 
+/** A control character (U+0000–U+001F, U+007F and the C1 range), which no email may hold, quoted or not (SPEC §1). */
+export const hasControlChar = (value: string): boolean => /\p{Cc}/u.test(value);
+
 export const emailRules: Rule[] = [
   required(FIELD_MESSAGES.emailRequired),
   {
     check: (v) =>
-      typeof v === 'string' && isWellFormed(v) && isEmail(v, { allow_utf8_local_part: false, require_tld: true }),
+      typeof v === 'string' &&
+      !hasControlChar(v) &&
+      isWellFormed(v) &&
+      isEmail(v, { allow_utf8_local_part: false, require_tld: true }),
     message: FIELD_MESSAGES.emailFormat,
   },
   maxChars(EMAIL_MAX_LENGTH, FIELD_MESSAGES.emailLength),

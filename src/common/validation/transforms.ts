@@ -1,13 +1,18 @@
 import { Transform } from 'class-transformer';
+import { hasControlChar } from './field-rules.js';
 
 /** Trims and NFC-normalises a string; leaves other types for validation to refuse. */
 export const TrimNfc = () =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().normalize('NFC') : value));
 
-/** Emails are trimmed and lower-cased (SPEC §2). */
+/**
+ * Emails are trimmed and lower-cased (SPEC §2). One holding a control
+ * character is left as it came, so the format check sees (and refuses) a
+ * CR, LF or tab even at the ends, where trimming would have hidden it.
+ */
 export const NormalizeEmail = () =>
   Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' ? value.trim().normalize('NFC').toLowerCase() : value,
+    typeof value === 'string' && !hasControlChar(value) ? value.trim().normalize('NFC').toLowerCase() : value,
   );
 
 /** Optional text: trimmed and NFC; blank becomes null. */

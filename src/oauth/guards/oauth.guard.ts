@@ -111,6 +111,13 @@ export class OAuthGuard implements CanActivate {
       request.oauthStart = { redirectUri: this.handoff.allowedRedirect(query.redirect_uri) };
       return { session: false };
     }
+    if (query.iss !== undefined && query.iss !== this.oauth.providers[provider].issuer) {
+      // RFC 9207: an answer from another issuer than the one this login went to (a mix-up) is
+      // refused before its code goes anywhere; the state is used up with it.
+      const state = await this.states.consume(request, provider, query.state);
+      this.diagnostics.issuerMismatch(provider, query.iss);
+      throw new OAuthFailure(AUTH_FAILED[provider], undefined, state?.redirectUri);
+    }
     if (query.error !== undefined) {
       // The provider sends the user back with an error (e.g. cancel) before any code exists; the
       // state still says where this login's failure page is, and is used up with it.

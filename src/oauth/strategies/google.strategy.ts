@@ -1,9 +1,9 @@
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy as GoogleOAuth20Strategy, type StrategyOptions, type VerifyCallback } from 'passport-google-oauth20';
-import type { OAuthSettings } from '../../config/oauth.config.js';
+import type { OAuthSettings, TokenAuthMethod } from '../../config/oauth.config.js';
 import type { OAuthStateStore } from '../oauth-state.store.js';
-import { asRecord, googleProfile, type SocialProfile } from '../social-profile.mapper.js';
-import { hardenOAuth2, parseProviderError } from './provider-http.js';
+import { googleProfile, type SocialProfile } from '../social-profile.mapper.js';
+import { ClientSecretBasicOAuth2, getJson, hardenOAuth2, parseProviderError } from './provider-http.js';
 
 type GoogleVerify = (
   accessToken: string,
@@ -13,11 +13,37 @@ type GoogleVerify = (
   done: VerifyCallback,
 ) => void;
 
-/** passport-google-oauth20 with the provider's `error` kept in the token error. */
+interface GoogleStrategyOptions extends StrategyOptions {
+  userProfileURL: string;
+  tokenAuthMethod: TokenAuthMethod;
+}
+
+/**
+ * passport-google-oauth20 for its authorization parameters, with the
+ * token endpoint's client authentication configurable (body or HTTP Basic),
+ * the provider's `error` kept in the token error, and the profile read as
+ * OpenID Connect userinfo from any `GOOGLE_USER_INFO_URI` (the library
+ * guesses the format from the path and only knows Google's own hosts).
+ */
 export class GoogleOAuth2Strategy extends GoogleOAuth20Strategy {
-  constructor(options: StrategyOptions, verify: GoogleVerify) {
+  private readonly userInfoUrl: string;
+
+  constructor(options: GoogleStrategyOptions, verify: GoogleVerify) {
     super(options, verify);
+    this.userInfoUrl = options.userProfileURL;
+    if (options.tokenAuthMethod === 'client_secret_basic') {
+      this._oauth2 = new ClientSecretBasicOAuth2(
+        options.clientID,
+        options.clientSecret,
+        options.authorizationURL ?? '',
+        options.tokenURL ?? '',
+      );
+    }
     hardenOAuth2(this._oauth2);
+  }
+
+  override userProfile(accessToken: string, done: (err?: unknown, profile?: unknown) => void): void {
+    getJson(this._oauth2, this.userInfoUrl, accessToken, done);
   }
 
   override parseErrorResponse(body: unknown, status: number): Error | null {
@@ -31,8 +57,8 @@ export class GoogleStrategy extends PassportStrategy(GoogleOAuth2Strategy, 'goog
     super({
       authorizationURL: google.authorizationUri,
       tokenURL: google.tokenUri,
-      // Ends in /userinfo, so the library reads the OpenID Connect format (sub, email_verified).
       userProfileURL: google.userInfoUri,
+      tokenAuthMethod: google.tokenAuthMethod,
       clientID: google.clientId,
       clientSecret: google.clientSecret,
       callbackURL: google.redirectUri,
@@ -44,6 +70,6 @@ export class GoogleStrategy extends PassportStrategy(GoogleOAuth2Strategy, 'goog
 
   /** Maps the profile only; the account rules live in SocialAccountService. */
   validate(_accessToken: string, _refreshToken: string, _tokenResponse: unknown, profile: unknown): SocialProfile {
-    return googleProfile(asRecord(profile)?._json);
+    return googleProfile(profile);
   }
 }

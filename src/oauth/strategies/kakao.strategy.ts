@@ -22,7 +22,6 @@ export class KakaoOAuth2Strategy extends OAuth2Strategy {
     super(options, verify);
     this.name = 'kakao';
     this.userProfileUrl = options.userProfileURL;
-    this._oauth2.useAuthorizationHeaderforGET(true);
     hardenOAuth2(this._oauth2);
   }
 

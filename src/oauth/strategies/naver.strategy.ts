@@ -3,7 +3,7 @@ import OAuth2Strategy from 'passport-oauth2';
 import type { OAuthSettings } from '../../config/oauth.config.js';
 import type { OAuthStateStore } from '../oauth-state.store.js';
 import { asRecord, naverProfile, type SocialProfile } from '../social-profile.mapper.js';
-import { getJson, hardenOAuth2, parseProviderError } from './provider-http.js';
+import { getJson, hardenOAuth2, parseProfileError, parseProviderError } from './provider-http.js';
 
 interface NaverStrategyOptions extends OAuth2Strategy.StrategyOptions {
   userProfileURL: string;
@@ -20,16 +20,14 @@ export class NaverOAuth2Strategy extends OAuth2Strategy {
     super(options, verify);
     this.name = 'naver';
     this.userProfileUrl = options.userProfileURL;
-    this._oauth2.useAuthorizationHeaderforGET(true);
     hardenOAuth2(this._oauth2, { errorsAnsweredWith200: true });
   }
 
   override userProfile(accessToken: string, done: (err?: unknown, profile?: unknown) => void): void {
     getJson(this._oauth2, this.userProfileUrl, accessToken, (err, json) => {
       if (err) return done(err);
-      const resultCode = asRecord(json)?.resultcode;
-      if (resultCode !== '00') {
-        return done(new Error(`Naver profile refused: resultcode ${String(resultCode)}`));
+      if (asRecord(json)?.resultcode !== '00') {
+        return done(parseProfileError(json, 200) ?? new Error('Naver profile refused without a resultcode'));
       }
       done(null, json);
     });

@@ -1,4 +1,4 @@
-import type { OAuth2 } from 'oauth';
+import { OAuth2, type oauth2tokenCallback } from 'oauth';
 import OAuth2Strategy from 'passport-oauth2';
 import { asRecord } from '../social-profile.mapper.js';
 
@@ -16,6 +16,23 @@ export class ProviderTokenError extends Error {
   ) {
     super(errorDescription ?? error);
     this.name = 'ProviderTokenError';
+  }
+}
+
+/**
+ * What a provider's API said when it refused a profile read: RFC 6750's
+ * `error` (Google, OpenID providers), Kakao's numeric `code`, Naver's
+ * `resultcode`, or GitHub's `message`, which has no code.
+ */
+export class ProviderProfileError extends Error {
+  constructor(
+    readonly error: string | undefined,
+    readonly errorDescription: string | undefined,
+    readonly errorCode: string | undefined,
+    readonly status: number | undefined,
+  ) {
+    super(errorDescription ?? error ?? errorCode ?? 'profile refused');
+    this.name = 'ProviderProfileError';
   }
 }
 
@@ -39,6 +56,21 @@ export function parseProviderError(body: unknown, status: number): ProviderToken
   const error = text(json?.error);
   if (!json || error === undefined) return null;
   return new ProviderTokenError(error, text(json.error_description), text(json.error_code), status);
+}
+
+/** The error a profile API answered with, or null when its body names none. */
+export function parseProfileError(body: unknown, status: number | undefined): ProviderProfileError | null {
+  const json = parseBody(body);
+  if (!json) return null;
+  // Google's APIs outside OpenID: {error: {code, message, status}}.
+  const nested = asRecord(json.error);
+  const rawCode: unknown = json.code ?? json.resultcode;
+  const errorCode = typeof rawCode === 'number' ? String(rawCode) : text(rawCode);
+  // GitHub's REST errors have a stable `message` and nothing else to go by.
+  const error = text(json.error) ?? text(nested?.status) ?? (errorCode === undefined ? text(json.message) : undefined);
+  const description = text(json.error_description) ?? text(nested?.message) ?? text(json.msg) ?? text(json.message);
+  if (error === undefined && errorCode === undefined) return null;
+  return new ProviderProfileError(error, description === error ? undefined : description, errorCode, status);
 }
 
 type TokenCallback = (
@@ -71,7 +103,11 @@ function withDeadline<A extends unknown[]>(ms: number, callback: (...args: A) =>
 }
 
 /**
- * Two things node-oauth lacks, added to a strategy's client:
+ * What node-oauth lacks or gets wrong, fixed on a strategy's client:
+ * - the provider's access token goes to its APIs (userinfo, GitHub's emails)
+ *   in `Authorization: Bearer` only: node-oauth's default puts it in the
+ *   query string, which RFC 6750 §2.3 discourages, standards-strict
+ *   providers refuse, and proxies log;
  * - a deadline on the token exchange and profile reads, so a provider that
  *   hangs ends the login with `{P}_AUTH_FAILED` instead of holding the request;
  * - `errorsAnsweredWith200`: GitHub and Naver refuse an exchange with HTTP 200
@@ -84,6 +120,8 @@ export function hardenOAuth2(
   options: { errorsAnsweredWith200?: boolean; timeoutMs?: number } = {},
 ): void {
   const ms = options.timeoutMs ?? PROVIDER_TIMEOUT_MS;
+  oauth2.useAuthorizationHeaderforGET(true);
+  oauth2.setAuthMethod('Bearer');
   const exchange = oauth2.getOAuthAccessToken.bind(oauth2) as (
     code: string,
     params: Record<string, unknown>,
@@ -113,7 +151,8 @@ export function hardenOAuth2(
 
 /**
  * GET a provider API with `Authorization: Bearer` and parse its JSON, for
- * strategies that read the profile themselves (Kakao, Naver).
+ * strategies that read the profile themselves (Kakao, Naver, Google); a
+ * refusal keeps what the provider said (ProviderProfileError).
  */
 export function getJson(
   oauth2: OAuth2,
@@ -123,7 +162,11 @@ export function getJson(
 ): void {
   oauth2.get(url, accessToken, (err, body) => {
     if (err) {
-      done(new OAuth2Strategy.InternalOAuthError('Failed to fetch user profile', err));
+      const answered = 'statusCode' in err ? err : undefined;
+      done(
+        parseProfileError(answered?.data, answered?.statusCode) ??
+          new OAuth2Strategy.InternalOAuthError('Failed to fetch user profile', err),
+      );
       return;
     }
     let json: unknown;
@@ -135,4 +178,70 @@ export function getJson(
     }
     done(null, json);
   });
+}
+
+const formEncode = (value: string): string => new URLSearchParams({ v: value }).toString().slice(2);
+
+/**
+ * node-oauth's client with `client_secret_basic` (RFC 6749 §2.3.1) at the
+ * token endpoint: the id and secret, form-encoded, as HTTP Basic, and
+ * neither in the body (a provider may refuse two authentication methods in
+ * one request). Everything else is node-oauth's.
+ */
+export class ClientSecretBasicOAuth2 extends OAuth2 {
+  private readonly basicCredentials: string;
+
+  constructor(clientId: string, clientSecret: string, authorizeUrl: string, accessTokenUrl: string) {
+    super(clientId, clientSecret, '', authorizeUrl, accessTokenUrl);
+    this.basicCredentials = Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`).toString('base64');
+  }
+
+  override getOAuthAccessToken(
+    code: string,
+    paramsOrCallback: Record<string, unknown> | oauth2tokenCallback,
+    maybeCallback?: oauth2tokenCallback,
+  ): void {
+    const params = typeof paramsOrCallback === 'function' ? {} : paramsOrCallback;
+    const callback = typeof paramsOrCallback === 'function' ? paramsOrCallback : maybeCallback;
+    if (!callback) throw new TypeError('getOAuthAccessToken needs a callback');
+    const body: Record<string, string> = {};
+    for (const [key, value] of Object.entries(params)) {
+      if (typeof value === 'string' && key !== 'client_id' && key !== 'client_secret') body[key] = value;
+    }
+    body[params.grant_type === 'refresh_token' ? 'refresh_token' : 'code'] = code;
+    const headers = {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Authorization: `Basic ${this.basicCredentials}`,
+    };
+    this._request(
+      'POST',
+      this._getAccessTokenUrl(),
+      headers,
+      new URLSearchParams(body).toString(),
+      null,
+      (err, data) => {
+        if (err) {
+          callback(err);
+          return;
+        }
+        // As node-oauth reads it: JSON, else form-encoded; the refresh token apart from the rest.
+        let results: Record<string, unknown>;
+        const raw = Buffer.isBuffer(data) ? data.toString('utf8') : (data ?? '');
+        try {
+          results = asRecord(JSON.parse(raw)) ?? {};
+        } catch {
+          results = Object.fromEntries(new URLSearchParams(raw));
+        }
+        const accessToken = results.access_token;
+        const refreshToken = results.refresh_token;
+        delete results.refresh_token;
+        (callback as TokenCallback)(
+          null,
+          typeof accessToken === 'string' ? accessToken : '',
+          typeof refreshToken === 'string' ? refreshToken : '',
+          results,
+        );
+      },
+    );
+  }
 }
