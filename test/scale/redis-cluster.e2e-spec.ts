@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { revokedKey } from '../../src/token/session.service.js';
 import { cli, RedisClusterFixture, redisTopologyUnavailable, waitUntil } from '../support/redis-topology.js';
 import { bearer } from '../security/security-support.js';
@@ -14,9 +13,6 @@ import {
   refreshRaceHasOneWinner,
   type Session,
 } from './redis-ha-support.js';
-
-// Six Redis servers, two instances of the service and failovers on two shared cores.
-jest.setTimeout(120_000);
 
 /**
  * The service on a real Redis Cluster (three masters, one replica each, on
