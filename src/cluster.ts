@@ -22,8 +22,10 @@ interface ClusterSettings {
  * process, so several workers on them would each see different data.
  */
 function settings(env: NodeJS.ProcessEnv): ClusterSettings {
+  // Redis may also be a Redis Cluster or reached through Sentinel.
+  const redisSet = ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'].some((name) => present(env, name));
   for (const name of ['DATABASE_URL', 'REDIS_URL']) {
-    if (present(env, name) === undefined) {
+    if (present(env, name) === undefined && !(name === 'REDIS_URL' && redisSet)) {
       reportProblem(
         `${name}: required by start:cluster (workers cannot share the embedded database or the in-process store)`,
       );

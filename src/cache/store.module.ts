@@ -3,23 +3,25 @@ import KeyvRedis from '@keyv/redis';
 import { CacheModule } from '@nestjs/cache-manager';
 import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import type { RedisClientType } from '@redis/client';
+import type { RedisClusterType } from '@redis/client';
 import { Keyv } from 'keyv';
 import { Clock } from '../common/time/clock.js';
 import { TimeModule } from '../common/time/time.module.js';
 import { infraConfig } from '../config/infra.config.js';
 import { KeyValueStore } from './key-value.store.js';
 import { MemoryStore } from './memory.store.js';
-import { REDIS_CLIENT, RedisClientModule } from './redis-client.module.js';
+import { REDIS_CLIENT, RedisClientModule, type RedisConnection } from './redis-client.module.js';
 import { RedisStore } from './redis.store.js';
 
 /** How long a read-through entry (e.g. a user profile) may be served from this process's memory. */
 const LOCAL_CACHE_TTL_MS = 30_000;
 const LOCAL_CACHE_ENTRIES = 10_000;
 const SHARED_CACHE_TTL_MS = 300_000;
+/** Through Sentinel, the longest a store command waits for a master (during a failover) before 503. */
+const SENTINEL_COMMAND_TIMEOUT_MS = 3_000;
 
 /**
- * Redis when REDIS_URL is set, else in-process. Gives two things:
+ * Redis when REDIS_URL (or REDIS_CLUSTER_NODES, or REDIS_SENTINELS) is set, else in-process. Gives two things:
  * - KeyValueStore: the atomic operations (a direct Redis client, or MemoryStore);
  * - cache-manager (CACHE_MANAGER): read-through caching, a small in-process
  *   LRU tier in front of Redis.
@@ -31,7 +33,7 @@ const SHARED_CACHE_TTL_MS = 300_000;
     CacheModule.registerAsync({
       imports: [RedisClientModule],
       inject: [REDIS_CLIENT, infraConfig.KEY],
-      useFactory: (client: RedisClientType | null, infra: ConfigType<typeof infraConfig>) => {
+      useFactory: (client: RedisConnection | null, infra: ConfigType<typeof infraConfig>) => {
         // Entries are handed out as they are, not cloned (cloning was ~3% of a /me request): what is
         // cached here (user profiles) is built fresh by a mapper and only ever serialised, never changed.
         // One map, not 16 shards: choosing a shard hashes the key on every read.
@@ -44,6 +46,8 @@ const SHARED_CACHE_TTL_MS = 300_000;
         if (!client) return { stores: [local], ttl: LOCAL_CACHE_TTL_MS };
         // The namespace goes on Keyv, which hands it to the store: one set on the store alone is
         // replaced by Keyv's default ("keyv"), and every deployment sharing the Redis shares the keys.
+        // KeyvRedis takes the client in any of its modes (one endpoint, cluster, sentinel); the
+        // profile cache reads and writes one key at a time, so no hash tag is needed.
         const shared = new Keyv({
           store: new KeyvRedis(client, { throwOnErrors: false }),
           namespace: `${infra.redisPrefix}cache`,
@@ -57,8 +61,13 @@ const SHARED_CACHE_TTL_MS = 300_000;
     {
       provide: KeyValueStore,
       inject: [REDIS_CLIENT, infraConfig.KEY, Clock],
-      useFactory: (client: RedisClientType | null, infra: ConfigType<typeof infraConfig>, clock: Clock) =>
-        client ? new RedisStore(client, infra.redisPrefix) : new MemoryStore(clock),
+      useFactory: (client: RedisConnection | null, infra: ConfigType<typeof infraConfig>, clock: Clock) =>
+        client
+          ? new RedisStore(client, infra.redisPrefix, {
+              cluster: infra.redis?.mode === 'cluster' ? (client as RedisClusterType) : undefined,
+              commandTimeoutMs: infra.redis?.mode === 'sentinel' ? SENTINEL_COMMAND_TIMEOUT_MS : undefined,
+            })
+          : new MemoryStore(clock),
     },
   ],
   exports: [KeyValueStore, CacheModule, RedisClientModule],

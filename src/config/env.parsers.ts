@@ -188,6 +188,53 @@ export function redactUrl(raw: string): string {
   return raw.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
 
+/** One node of a Redis Cluster or Sentinel list. */
+export interface RedisNodeAddress {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+  tls: boolean;
+}
+
+/**
+ * A comma-separated list of `host:port` or `redis[s]://[user:password@]host:port`
+ * (REDIS_CLUSTER_NODES, REDIS_SENTINELS). A missing port is `defaultPort`.
+ */
+export function redisNodesVar(env: Env, name: string, defaultPort: number): RedisNodeAddress[] | undefined {
+  const raw = present(env, name);
+  if (raw === undefined) return undefined;
+  const nodes = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map((entry) => {
+      // Whatever sits before an @ may be a password: never repeated in a message.
+      const shown = entry.replace(/^([a-z]+:\/\/)?[^@/]*@/i, '$1***@');
+      let url: URL;
+      try {
+        url = new URL(entry.includes('://') ? entry : `redis://${entry}`);
+      } catch {
+        throw new ConfigError(`${name}: "${shown}" is not host:port or a redis:// URL`);
+      }
+      if (!['redis:', 'rediss:'].includes(url.protocol)) {
+        throw new ConfigError(`${name}: protocol must be one of redis:, rediss:`);
+      }
+      if (!url.hostname || (url.pathname !== '' && url.pathname !== '/') || url.search !== '') {
+        throw new ConfigError(`${name}: "${shown}" is not host:port or a redis:// URL`);
+      }
+      return {
+        host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: url.port === '' ? defaultPort : Number(url.port),
+        ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+        ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+        tls: url.protocol === 'rediss:',
+      };
+    });
+  if (nodes.length === 0) throw new ConfigError(`${name}: lists no node`);
+  return nodes;
+}
+
 /**
  * What Express's `trust proxy` is given: a hop count, or the addresses/CIDRs
  * of the proxies (handed to proxy-addr). Never `true`, which trusts every

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
+import { bucketOf } from '../cache/hash-tag.js';
 import type { EntityManager } from 'typeorm';
 import { KeyValueStore } from '../cache/key-value.store.js';
 import { SecurityEvents } from '../common/security/security-events.js';
@@ -34,10 +35,19 @@ export type RevocationReason =
   | 'account_deleted'
   | 'kakao_unlinked';
 
-const WARM_MARKER = 'revocations:warm';
+/**
+ * Revocations are kept in buckets, each with its own warm marker under the same hash tag: on a
+ * Redis Cluster a revocation and its marker sit in one slot (one atomic MGET, and a node that loses
+ * its data loses the two together), while the buckets spread over the nodes.
+ */
+const REVOCATION_BUCKETS = 64;
+const BUCKETS = Array.from({ length: REVOCATION_BUCKETS }, (_, bucket) => bucket);
+const revocationBucket = (sessionId: string) => bucketOf(sessionId, REVOCATION_BUCKETS);
+export const warmMarker = (bucket: number) => `revocations:warm:{rv${bucket}}`;
 /** The marker outlives any access token; it only disappears when Redis loses its data. */
 const WARM_MARKER_TTL_MS = 365 * 86_400_000;
-const revokedKey = (sessionId: string) => `revoked:${sessionId}`;
+const revokedKeyIn = (bucket: number, sessionId: string) => `revoked:{rv${bucket}}:${sessionId}`;
+export const revokedKey = (sessionId: string) => revokedKeyIn(revocationBucket(sessionId), sessionId);
 
 /**
  * Sessions: login creates one, refresh rotates its refresh token, logout and
@@ -218,7 +228,8 @@ export class SessionService {
 
   /** One store round trip on the hot path; a reload from PostgreSQL only after Redis lost its data. */
   async isRevoked(sessionId: string): Promise<boolean> {
-    const [warm, revoked] = await this.store.getMany([WARM_MARKER, revokedKey(sessionId)]);
+    const bucket = revocationBucket(sessionId);
+    const [warm, revoked] = await this.store.getMany([warmMarker(bucket), revokedKeyIn(bucket, sessionId)]);
     if (revoked !== null) return true;
     if (warm !== null) return false;
     const reloaded = await this.warmUp();
@@ -233,21 +244,26 @@ export class SessionService {
     return this.warming;
   }
 
+  /** Refills the buckets whose marker is gone (all of them after a flush; one node's after it lost its data). */
   private async reloadRevocations(): Promise<Set<string>> {
+    const markers = await this.store.getMany(BUCKETS.map(warmMarker));
+    const cold = new Set(BUCKETS.filter((bucket) => markers[bucket] === null));
     const now = this.clock.now();
     const revoked = await this.sessions.findRevokedSince(new Date(now - this.auth.accessTtlMs));
     for (const session of revoked) {
       const ttl = session.revokedAt.getTime() + this.auth.accessTtlMs - now;
-      if (ttl > 0) await this.store.set(revokedKey(session.id), 'reloaded', ttl);
+      if (ttl > 0 && cold.has(revocationBucket(session.id))) {
+        await this.store.set(revokedKey(session.id), 'reloaded', ttl);
+      }
     }
-    await this.store.set(WARM_MARKER, String(now), WARM_MARKER_TTL_MS);
-    this.logger.log({ msg: 'revocations reloaded into the store', count: revoked.length });
+    await Promise.all([...cold].map((bucket) => this.store.set(warmMarker(bucket), String(now), WARM_MARKER_TTL_MS)));
+    this.logger.log({ msg: 'revocations reloaded into the store', count: revoked.length, buckets: cold.size });
     return new Set(revoked.map((session) => session.id));
   }
 
   /** Marks the store as holding every revocation; called once at start. */
   async ensureWarm(): Promise<void> {
-    const [warm] = await this.store.getMany([WARM_MARKER]);
-    if (warm === null) await this.warmUp();
+    const markers = await this.store.getMany(BUCKETS.map(warmMarker));
+    if (markers.some((marker) => marker === null)) await this.warmUp();
   }
 }

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import type { RedisClientType } from '@redis/client';
+import type { RedisClientType, RedisClusterType } from '@redis/client';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import request from 'supertest';
@@ -8,7 +8,7 @@ import type { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory.js';
 import { KeyValueStore } from '../../src/cache/key-value.store.js';
 import { MemoryStore } from '../../src/cache/memory.store.js';
-import { REDIS_CLIENT } from '../../src/cache/redis-client.module.js';
+import { REDIS_CLIENT, type RedisConnection } from '../../src/cache/redis-client.module.js';
 import { Clock } from '../../src/common/time/clock.js';
 import { type OpenApiDocument, type OpenApiResponseValidator, validatorFor } from './openapi-validator.js';
 import { codeFrom, SmtpSink } from './smtp-sink.js';
@@ -30,6 +30,8 @@ export interface TestApp {
   db: DataSource;
   mail: SmtpSink;
   env: Record<string, string>;
+  /** The app's own Redis connection (one endpoint, cluster or sentinel), or null on the in-process store. */
+  redis: RedisConnection | null;
   /** Empties the store, as a Redis restart without persistence would. */
   flushStore(): Promise<void>;
   /** Every live key of this app in the store, without REDIS_PREFIX (SCAN in Redis; the in-process map otherwise). */
@@ -103,7 +105,17 @@ function validating(
   });
 }
 
-const JOINED_ENV = ['DATABASE_URL', 'REDIS_URL', 'REDIS_PREFIX', 'JWT_SECRET'];
+const JOINED_ENV = [
+  'DATABASE_URL',
+  'REDIS_URL',
+  'REDIS_CLUSTER_NODES',
+  'REDIS_SENTINELS',
+  'REDIS_SENTINEL_NAME',
+  'REDIS_PREFIX',
+  'JWT_SECRET',
+];
+/** Ways to reach Redis: an app given one in `overrides` does not also get the suite's REDIS_URL. */
+const REDIS_TARGET_ENV = ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS', 'REDIS_SENTINEL_NAME'];
 
 /**
  * Boots the real application (the same factory main.ts uses) on a fresh
@@ -133,10 +145,15 @@ export async function startTestApp(
     ...joined,
     ...overrides,
   };
+  const chosen: Record<string, string | undefined> = { ...joined, ...overrides };
+  if (chosen.REDIS_CLUSTER_NODES || chosen.REDIS_SENTINELS) {
+    env.REDIS_PREFIX ??= `test:${suffix()}:`;
+    for (const key of REDIS_TARGET_ENV) if (!chosen[key]) delete env[key];
+  }
   if (options.via?.database && env.DATABASE_URL) env.DATABASE_URL = options.via.database(env.DATABASE_URL);
   if (options.via?.redis && env.REDIS_URL) env.REDIS_URL = options.via.redis(env.REDIS_URL);
   const saved = { ...process.env };
-  for (const key of ['DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'PGLITE_DATA_DIR']) delete process.env[key];
+  for (const key of ['DATABASE_URL', 'SMTP_URL', 'PGLITE_DATA_DIR', ...REDIS_TARGET_ENV]) delete process.env[key];
   Object.assign(process.env, env);
   let app: INestApplication;
   try {
@@ -151,7 +168,7 @@ export async function startTestApp(
   }
   await app.listen(0, '127.0.0.1');
   const store = app.get(KeyValueStore);
-  const redis = app.get<RedisClientType | null>(REDIS_CLIENT);
+  const redis = app.get<RedisConnection | null>(REDIS_CLIENT);
   let http = request(app.getHttpServer());
   if (options.validateResponses !== false) {
     const docs = await http.get('/api/docs-json');
@@ -166,24 +183,28 @@ export async function startTestApp(
     db: app.get<DataSource>(getDataSourceToken()),
     mail,
     env,
+    redis,
     flushStore: async () => {
       if (store instanceof MemoryStore) {
         store.clear();
         return;
       }
       if (!redis) return;
-      for await (const keys of redis.scanIterator({ MATCH: `${env.REDIS_PREFIX}*`, COUNT: 500 })) {
-        if (keys.length > 0) await redis.del(keys);
+      const cluster = Boolean(env.REDIS_CLUSTER_NODES);
+      for await (const { node, keys } of prefixedKeys(redis, cluster, env.REDIS_PREFIX)) {
+        // On a cluster a multi-key DEL would span slots: one key at a time.
+        if (cluster) for (const key of keys) await node.del(key);
+        else await node.del(keys);
       }
     },
     storeKeys: async () => {
       if (store instanceof MemoryStore) return store.keys();
-      const keys: string[] = [];
-      if (!redis) return keys;
-      for await (const batch of redis.scanIterator({ MATCH: `${env.REDIS_PREFIX}*`, COUNT: 500 })) {
-        keys.push(...batch.map((key) => key.slice(env.REDIS_PREFIX.length)));
+      const found: string[] = [];
+      if (!redis) return found;
+      for await (const { keys } of prefixedKeys(redis, Boolean(env.REDIS_CLUSTER_NODES), env.REDIS_PREFIX)) {
+        found.push(...keys.map((key) => key.slice(env.REDIS_PREFIX.length)));
       }
-      return keys;
+      return found;
     },
     close: async () => {
       await app.close();
@@ -191,6 +212,30 @@ export async function startTestApp(
       await database?.drop();
     },
   };
+}
+
+/**
+ * The keys under `prefix`, batch by batch, with the connection holding them: the one
+ * endpoint (or the master behind Sentinel), or each master of a cluster in turn.
+ */
+async function* prefixedKeys(
+  redis: RedisConnection,
+  cluster: boolean,
+  prefix: string,
+): AsyncGenerator<{ node: RedisClientType; keys: string[] }> {
+  const nodes = cluster
+    ? await Promise.all(
+        (redis as RedisClusterType).masters.map((master) => (redis as RedisClusterType).nodeClient(master)),
+      )
+    : [redis as RedisClientType];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const reply = await node.scan(cursor, { MATCH: `${prefix}*`, COUNT: 500 });
+      cursor = reply.cursor;
+      if (reply.keys.length > 0) yield { node, keys: reply.keys };
+    } while (cursor !== '0');
+  }
 }
 
 export interface SignedUp {
