@@ -81,6 +81,17 @@ export function describeRedisTarget(target: RedisTarget): string {
   }
 }
 
+const CLUSTER_SLOTS = 16_384;
+
+/** True when the cluster client knows a master for each of the 16384 hash slots. */
+function coversEverySlot(cluster: RedisClusterType): boolean {
+  const slots = cluster.slots;
+  for (let slot = 0; slot < CLUSTER_SLOTS; slot++) {
+    if (slots[slot]?.master === undefined) return false;
+  }
+  return true;
+}
+
 /** The Redis connection (null when no Redis is configured), opened at start and closed at shutdown. */
 @Module({
   providers: [
@@ -140,6 +151,13 @@ export class RedisClientModule implements OnModuleInit, OnApplicationShutdown {
           timer = setTimeout(() => reject(new Error('connect timeout')), CONNECT_TIMEOUT_MS);
         }),
       ]);
+      if (this.infra.redis?.mode === 'cluster' && !coversEverySlot(client as RedisClusterType)) {
+        // Reached while the cluster was being created (CLUSTER SLOTS names only part of the slots): the
+        // client would fail every command on a missing slot and never look again, so ask again later.
+        this.logger.debug({ msg: 'redis cluster does not serve every slot yet' });
+        (client as RedisClusterType).destroy();
+        return false;
+      }
       return true;
     } catch (error) {
       this.logger.debug({ msg: 'redis connect failed', cause: String(error) });

@@ -196,3 +196,33 @@ describeCluster('when the Redis Cluster is not up yet at start', () => {
     expectRevoked(await app.http.get('/api/auth/me').set(bearer(session.accessToken)));
   });
 });
+
+describeCluster('when the service looks at the Redis Cluster before its slots are assigned', () => {
+  let cluster: RedisClusterFixture | undefined;
+  let t: TestApp | undefined;
+  afterAll(async () => {
+    await t?.close();
+    await cluster?.stop();
+  }, 60_000);
+
+  it('looks again until every slot is served, then works', async () => {
+    const ports = await RedisClusterFixture.ports(3, 0);
+    t = await startTestApp({ REDIS_CLUSTER_NODES: ports.map((port) => `127.0.0.1:${port}`).join(',') });
+    cluster = await RedisClusterFixture.start(3, 0, ports, async (up) => {
+      // The service has asked a node for the slot map (CLUSTER SLOTS) while no slot was assigned.
+      await waitUntil('the service to ask for the slot map', async () => {
+        for (const port of up) {
+          if (/^cmdstat_cluster\|slots:calls=[1-9]/m.test(await cli(port, 'INFO', 'commandstats'))) return true;
+        }
+        return false;
+      });
+    });
+    const app = t;
+    await waitUntil('the service to reach the cluster', async () => (await app.http.get('/health')).status === 200);
+    // Every slot answers: a code send and verify (keys on many slots), a login, a logout.
+    const session = await newSession(app);
+    expect((await app.http.get('/api/auth/me').set(bearer(session.accessToken))).status).toBe(200);
+    await logOut(app, session);
+    expectRevoked(await app.http.get('/api/auth/me').set(bearer(session.accessToken)));
+  });
+});

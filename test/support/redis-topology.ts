@@ -70,7 +70,7 @@ export async function waitUntil(what: string, check: () => Promise<boolean>, tim
   }
 }
 
-function info(text: string, field: string): string | undefined {
+export function info(text: string, field: string): string | undefined {
   return new RegExp(`^${field}:(.*)$`, 'm').exec(text)?.[1]?.trim();
 }
 
@@ -133,7 +133,16 @@ export class RedisClusterFixture {
     return freePorts(masters * (1 + replicasPerMaster), 17_000, 17_049, true);
   }
 
-  static async start(masters = 3, replicasPerMaster = 1, given?: number[]): Promise<RedisClusterFixture> {
+  /**
+   * `beforeCreate` runs once every node answers but before `redis-cli --cluster create` assigns the
+   * slots: a client that looks at the cluster then sees nodes that serve no slot.
+   */
+  static async start(
+    masters = 3,
+    replicasPerMaster = 1,
+    given?: number[],
+    beforeCreate?: (ports: number[]) => Promise<void>,
+  ): Promise<RedisClusterFixture> {
     const processes = new Processes();
     const ports = given ?? (await RedisClusterFixture.ports(masters, replicasPerMaster));
     const fixture = new RedisClusterFixture(processes, ports);
@@ -154,6 +163,7 @@ export class RedisClusterFixture {
         ]);
       }
       for (const port of ports) await waitUntil(`redis ${port}`, async () => (await cli(port, 'PING')) === 'PONG');
+      await beforeCreate?.(ports);
       await run(
         'redis-cli',
         [
