@@ -3,11 +3,11 @@ import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   type EmulatorOptions,
-  GitHubEmulator,
+  type GitHubEmulator,
   GOOGLE_UNVERIFIABLE_KID,
-  GoogleEmulator,
+  type GoogleEmulator,
   KakaoEmulator,
-  NaverEmulator,
+  type NaverEmulator,
   type StartedEmulator,
   startGitHubEmulator,
   startGoogleEmulator,

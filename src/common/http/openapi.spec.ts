@@ -108,7 +108,7 @@ describe('completeDocument', () => {
   });
 
   it('documents a list as data, with its model among the components', () => {
-    const responses = operation('/api/auth/sessions', 'get').responses as Record<
+    const responses = operation('/api/auth/sessions', 'get').responses as unknown as Record<
       string,
       { content: Record<string, { schema: { properties: { data: unknown } } }> }
     >;
