@@ -10,7 +10,7 @@ import { Clock } from '../common/time/clock.js';
 import { authConfig } from '../config/auth.config.js';
 import { PasswordResetTokenService } from '../token/password-reset-token.service.js';
 import { passwordRequiredRules } from './dto/password.rules.js';
-import { KakaoAdminClient, KakaoUnlinkError } from './kakao-admin.client.js';
+import { KakaoAdminClient, KakaoUnlinkError } from '../oauth/kakao/kakao-admin.client.js';
 import { MailService } from '../mail/mail.service.js';
 import { SessionService } from '../token/session.service.js';
 import { UsersService } from '../users/users.service.js';

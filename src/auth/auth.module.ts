@@ -21,8 +21,8 @@ import { BackgroundTasks } from '../common/async/background-tasks.js';
 import { AccountService } from './account.service.js';
 import { PasswordController } from './password.controller.js';
 import { AccountController } from './account.controller.js';
-import { KakaoAdminClient } from './kakao-admin.client.js';
-import { KakaoUnlinkController } from './kakao-unlink.controller.js';
+import { KakaoAdminClient } from '../oauth/kakao/kakao-admin.client.js';
+import { KakaoUnlinkController } from '../oauth/kakao/kakao-unlink.controller.js';
 import { PasswordResetService } from './password-reset.service.js';
 
 @Module({

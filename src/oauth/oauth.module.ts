@@ -12,20 +12,20 @@ import { RATE_LIMIT_REFUSAL_RESPONDER, RateLimitMiddleware } from '../common/htt
 import { TimeModule } from '../common/time/time.module.js';
 import { oauthConfig, type SocialProvider } from '../config/oauth.config.js';
 import { UsersModule } from '../users/users.module.js';
-import { OAuthGuard } from './guards/oauth.guard.js';
-import { KakaoTokenService } from './kakao-token.service.js';
-import { OAuthController } from './oauth.controller.js';
-import { OAuthDiagnosticsService } from './oauth-diagnostics.service.js';
-import { OAuthFailureFilter } from './oauth-failure.filter.js';
-import { OAuthHandoffService } from './oauth-handoff.service.js';
-import { OAuthStateStore } from './oauth-state.store.js';
+import { OAuthGuard } from './flow/oauth.guard.js';
+import { KakaoTokenService } from './kakao/kakao-token.service.js';
+import { OAuthController } from './flow/oauth.controller.js';
+import { OAuthDiagnosticsService } from './flow/oauth-diagnostics.service.js';
+import { OAuthFailureFilter } from './flow/oauth-failure.filter.js';
+import { OAuthHandoffService } from './flow/oauth-handoff.service.js';
+import { OAuthStateStore } from './flow/oauth-state.store.js';
 import { SocialAccountService } from './social-account.service.js';
-import { SocialAuthController } from './social-auth.controller.js';
-import { GitHubStrategy } from './strategies/github.strategy.js';
-import { GoogleStrategy } from './strategies/google.strategy.js';
-import { KakaoStrategy } from './strategies/kakao.strategy.js';
-import { NaverStrategy } from './strategies/naver.strategy.js';
-import { OAuthStrategyRegistry } from './strategies/oauth-strategy.registry.js';
+import { SocialAuthController } from './flow/social-auth.controller.js';
+import { GitHubStrategy } from './providers/github.provider.js';
+import { GoogleStrategy } from './providers/google.provider.js';
+import { KakaoStrategy } from './providers/kakao.provider.js';
+import { NaverStrategy } from './providers/naver.provider.js';
+import { OAuthStrategyRegistry } from './flow/oauth-strategy.registry.js';
 
 type StrategyClass = new (
   settings: ConfigType<typeof oauthConfig>,

@@ -3,7 +3,7 @@ import type { UserEntity } from '../users/user.entity.js';
 import { DuplicateUserError, type NewUser } from '../users/users.repository.js';
 import type { UsersService } from '../users/users.service.js';
 import { nicknameBase, nicknameCandidate, SocialAccountService, usableEmail } from './social-account.service.js';
-import type { SocialProfile } from './social-profile.mapper.js';
+import type { SocialProfile } from './providers/social-profile.js';
 
 const profile = (overrides: Partial<SocialProfile> = {}): SocialProfile => ({
   provider: 'kakao',

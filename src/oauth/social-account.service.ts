@@ -4,7 +4,7 @@ import { emailRules, firstFailure } from '../common/validation/field-rules.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { DuplicateUserError } from '../users/users.repository.js';
 import { UsersService } from '../users/users.service.js';
-import type { SocialProfile } from './social-profile.mapper.js';
+import type { SocialProfile } from './providers/social-profile.js';
 
 /** Nickname and name columns hold 10 characters (SPEC §2). */
 export const NICKNAME_MAX = 10;

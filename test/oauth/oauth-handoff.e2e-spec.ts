@@ -1,4 +1,4 @@
-import { HANDOFF_CODE_TTL_MS } from '../../src/oauth/oauth-handoff.service.js';
+import { HANDOFF_CODE_TTL_MS } from '../../src/oauth/flow/oauth-handoff.service.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import {
   authorize,

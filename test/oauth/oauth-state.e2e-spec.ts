@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { stateKey, STATE_TTL_MS } from '../../src/oauth/oauth-state.store.js';
+import { stateKey, STATE_TTL_MS } from '../../src/oauth/flow/oauth-state.store.js';
 import { pkceMatches } from '../emulators/index.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import {

@@ -5,13 +5,13 @@ import { AuthGuard, type AuthGuardAuthenticateOptions, type IAuthGuard } from '@
 import type { Request, Response } from 'express';
 import { AppException, DependencyUnavailableError } from '../../common/errors/app.exception.js';
 import { oauthConfig } from '../../config/oauth.config.js';
-import { OAuthDiagnosticsService } from '../oauth-diagnostics.service.js';
-import { OAuthFailure } from '../oauth-failure.js';
-import { OAuthHandoffService } from '../oauth-handoff.service.js';
-import { OAuthStateStore } from '../oauth-state.store.js';
-import { OAuthStrategyRegistry } from '../strategies/oauth-strategy.registry.js';
-import { AUTH_FAILED, isSocialProvider, SOCIAL_PROVIDERS, type SocialProvider } from '../oauth.providers.js';
-import type { SocialProfile } from '../social-profile.mapper.js';
+import { OAuthDiagnosticsService } from './oauth-diagnostics.service.js';
+import { OAuthFailure } from './oauth-failure.js';
+import { OAuthHandoffService } from './oauth-handoff.service.js';
+import { OAuthStateStore } from './oauth-state.store.js';
+import { OAuthStrategyRegistry } from './oauth-strategy.registry.js';
+import { AUTH_FAILED, isSocialProvider, SOCIAL_PROVIDERS, type SocialProvider } from '../providers/index.js';
+import type { SocialProfile } from '../providers/social-profile.js';
 
 export type OAuthPhase = 'start' | 'callback';
 

@@ -1,6 +1,6 @@
 import { OAuth2, type oauth2tokenCallback } from 'oauth';
 import OAuth2Strategy from 'passport-oauth2';
-import { asRecord } from '../social-profile.mapper.js';
+import { asRecord } from './social-profile.js';
 
 /**
  * What a provider's token endpoint said when it refused the exchange:

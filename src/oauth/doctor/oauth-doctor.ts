@@ -12,8 +12,8 @@ import {
   PROVIDER_DEFAULTS,
   SOCIAL_PROVIDERS,
   type SocialProvider,
-} from '../config/oauth.config.js';
-import { CALLBACK_PATHS, maskClientId, PROVIDER_CONSOLES } from './oauth.providers.js';
+} from '../../config/oauth.config.js';
+import { CALLBACK_PATHS, maskClientId, PROVIDER_CONSOLES } from '../providers/index.js';
 
 type Env = Record<string, string | undefined>;
 

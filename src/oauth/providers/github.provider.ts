@@ -2,8 +2,8 @@ import { PassportStrategy } from '@nestjs/passport';
 import { Strategy as GitHub2Strategy, type StrategyOptions } from 'passport-github2';
 import type OAuth2Strategy from 'passport-oauth2';
 import type { OAuthSettings } from '../../config/oauth.config.js';
-import type { OAuthStateStore } from '../oauth-state.store.js';
-import { asRecord, githubProfile, type SocialProfile } from '../social-profile.mapper.js';
+import type { OAuthStateStore } from '../flow/oauth-state.store.js';
+import { asRecord, githubProfile, type SocialProfile } from './social-profile.js';
 import { hardenOAuth2, parseProviderError } from './provider-http.js';
 
 /**

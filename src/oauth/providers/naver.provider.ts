@@ -1,8 +1,8 @@
 import { PassportStrategy } from '@nestjs/passport';
 import OAuth2Strategy from 'passport-oauth2';
 import type { OAuthSettings } from '../../config/oauth.config.js';
-import type { OAuthStateStore } from '../oauth-state.store.js';
-import { asRecord, naverProfile, type SocialProfile } from '../social-profile.mapper.js';
+import type { OAuthStateStore } from '../flow/oauth-state.store.js';
+import { asRecord, naverProfile, type SocialProfile } from './social-profile.js';
 import { getJson, hardenOAuth2, parseProfileError, parseProviderError } from './provider-http.js';
 
 interface NaverStrategyOptions extends OAuth2Strategy.StrategyOptions {

@@ -1,8 +1,8 @@
 import { PassportStrategy } from '@nestjs/passport';
 import OAuth2Strategy from 'passport-oauth2';
 import type { OAuthSettings } from '../../config/oauth.config.js';
-import type { OAuthStateStore } from '../oauth-state.store.js';
-import { kakaoProfile, type SocialProfile } from '../social-profile.mapper.js';
+import type { OAuthStateStore } from '../flow/oauth-state.store.js';
+import { kakaoProfile, type SocialProfile } from './social-profile.js';
 import { getJson, hardenOAuth2, parseProviderError } from './provider-http.js';
 
 interface KakaoStrategyOptions extends OAuth2Strategy.StrategyOptions {

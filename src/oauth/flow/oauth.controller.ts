@@ -1,15 +1,15 @@
 import { Controller, Get, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Public } from '../common/decorators/public.decorator.js';
-import { AppException } from '../common/errors/app.exception.js';
-import { ApiErrors, ApiRedirect } from '../common/http/api-docs.decorators.js';
-import { OAuthGuard, OAuthRoute } from './guards/oauth.guard.js';
+import { Public } from '../../common/decorators/public.decorator.js';
+import { AppException } from '../../common/errors/app.exception.js';
+import { ApiErrors, ApiRedirect } from '../../common/http/api-docs.decorators.js';
+import { OAuthGuard, OAuthRoute } from './oauth.guard.js';
 import { OAuthFailure } from './oauth-failure.js';
 import { OAuthFailureFilter } from './oauth-failure.filter.js';
 import { OAuthHandoffService, sendRedirect } from './oauth-handoff.service.js';
-import { SOCIAL_PROVIDERS } from './oauth.providers.js';
-import { SocialAccountService } from './social-account.service.js';
+import { SOCIAL_PROVIDERS } from '../providers/index.js';
+import { SocialAccountService } from '../social-account.service.js';
 
 const PROVIDER_PARAM = { name: 'provider', enum: SOCIAL_PROVIDERS, description: '소셜 로그인 제공자' };
 /** The state cookie of a start (OAuthStateStore). */

@@ -1,8 +1,8 @@
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy as GoogleOAuth20Strategy, type StrategyOptions, type VerifyCallback } from 'passport-google-oauth20';
 import type { OAuthSettings, TokenAuthMethod } from '../../config/oauth.config.js';
-import type { OAuthStateStore } from '../oauth-state.store.js';
-import { googleProfile, type SocialProfile } from '../social-profile.mapper.js';
+import type { OAuthStateStore } from '../flow/oauth-state.store.js';
+import { googleProfile, type SocialProfile } from './social-profile.js';
 import { ClientSecretBasicOAuth2, getJson, hardenOAuth2, parseProviderError } from './provider-http.js';
 
 type GoogleVerify = (

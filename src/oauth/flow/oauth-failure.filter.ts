@@ -1,10 +1,10 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { AppException } from '../common/errors/app.exception.js';
-import type { RateLimitRefusalResponder } from '../common/http/rate-limit.middleware.js';
+import type { AppException } from '../../common/errors/app.exception.js';
+import type { RateLimitRefusalResponder } from '../../common/http/rate-limit.middleware.js';
 import { OAuthFailure } from './oauth-failure.js';
 import { OAuthHandoffService, sendRedirect } from './oauth-handoff.service.js';
-import { CALLBACK_PATHS, SOCIAL_PROVIDERS } from './oauth.providers.js';
+import { CALLBACK_PATHS, SOCIAL_PROVIDERS } from '../providers/index.js';
 
 /** The paths a browser visits during a social login: the starts and the callbacks. */
 const FLOW_PATHS: ReadonlySet<string> = new Set([

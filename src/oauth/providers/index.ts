@@ -1,5 +1,5 @@
-import type { ErrorCode } from '../common/errors/error-catalogue.js';
-import { SOCIAL_PROVIDERS, type SocialProvider } from '../config/oauth.config.js';
+import type { ErrorCode } from '../../common/errors/error-catalogue.js';
+import { SOCIAL_PROVIDERS, type SocialProvider } from '../../config/oauth.config.js';
 
 export { SOCIAL_PROVIDERS, type SocialProvider };
 

@@ -2,12 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { Response } from 'express';
 import { createHash, randomBytes } from 'node:crypto';
-import { type LoginResult, AuthService } from '../auth/auth.service.js';
-import { KeyValueStore } from '../cache/key-value.store.js';
-import { AppException } from '../common/errors/app.exception.js';
-import { ERRORS } from '../common/errors/error-catalogue.js';
-import { Clock } from '../common/time/clock.js';
-import { oauthConfig } from '../config/oauth.config.js';
+import { type LoginResult, AuthService } from '../../auth/auth.service.js';
+import { KeyValueStore } from '../../cache/key-value.store.js';
+import { AppException } from '../../common/errors/app.exception.js';
+import { ERRORS } from '../../common/errors/error-catalogue.js';
+import { Clock } from '../../common/time/clock.js';
+import { oauthConfig } from '../../config/oauth.config.js';
 import type { OAuthFailure } from './oauth-failure.js';
 
 /** Lifetime of a `code` hand-off (SPEC §3). */

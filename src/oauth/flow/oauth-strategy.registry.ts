@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import passport, { type Strategy } from 'passport';
-import type { SocialProvider } from '../oauth.providers.js';
+import type { SocialProvider } from '../providers/index.js';
 
 /**
  * Passport keeps strategies in one registry per process, by name. Besides the

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { FIELD_MESSAGES } from '../../common/errors/error-catalogue.js';
-import { Field, isString, required } from '../../common/validation/field-rules.js';
+import { FIELD_MESSAGES } from '../../../common/errors/error-catalogue.js';
+import { Field, isString, required } from '../../../common/validation/field-rules.js';
 
 export class KakaoTokenDto {
   @ApiProperty({

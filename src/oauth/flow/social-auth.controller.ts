@@ -1,13 +1,13 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { LoginResponse } from '../auth/dto/responses.dto.js';
-import { Public } from '../common/decorators/public.decorator.js';
-import { FIELD_MESSAGES } from '../common/errors/error-catalogue.js';
-import { ApiEnvelope, ApiErrors } from '../common/http/api-docs.decorators.js';
-import { type ApiResponse, success } from '../common/http/api-response.js';
-import { KakaoTokenDto } from './dto/kakao-token.dto.js';
+import { LoginResponse } from '../../auth/dto/responses.dto.js';
+import { Public } from '../../common/decorators/public.decorator.js';
+import { FIELD_MESSAGES } from '../../common/errors/error-catalogue.js';
+import { ApiEnvelope, ApiErrors } from '../../common/http/api-docs.decorators.js';
+import { type ApiResponse, success } from '../../common/http/api-response.js';
+import { KakaoTokenDto } from '../kakao/dto/kakao-token.dto.js';
 import { OAuthTokenDto } from './dto/oauth-token.dto.js';
-import { KakaoTokenService } from './kakao-token.service.js';
+import { KakaoTokenService } from '../kakao/kakao-token.service.js';
 import { OAuthHandoffService } from './oauth-handoff.service.js';
 
 /** The JSON side of social login: the `code` hand-off and seed 001's Kakao token sign-in. */

@@ -1,4 +1,4 @@
-import type { SocialProvider } from './oauth.providers.js';
+import type { SocialProvider } from './index.js';
 
 /** What a provider says about a user, in one shape for every provider. */
 export interface SocialProfile {

@@ -1,7 +1,7 @@
 import OAuth2Strategy from 'passport-oauth2';
 import { describeFailure, hintFor } from './oauth-diagnostics.service.js';
-import { githubProfile, googleProfile, kakaoProfile } from './social-profile.mapper.js';
-import { parseProviderError, ProviderProfileError, ProviderTokenError } from './strategies/provider-http.js';
+import { githubProfile, googleProfile, kakaoProfile } from '../providers/social-profile.js';
+import { parseProviderError, ProviderProfileError, ProviderTokenError } from '../providers/provider-http.js';
 
 describe('provider errors', () => {
   it("keeps Kakao's error_code from a JSON body", () => {

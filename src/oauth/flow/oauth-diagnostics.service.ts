@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import OAuth2Strategy from 'passport-oauth2';
-import { envName, oauthConfig } from '../config/oauth.config.js';
-import { maskClientId, PROVIDER_CONSOLES, SOCIAL_PROVIDERS, type SocialProvider } from './oauth.providers.js';
-import { parseProfileError, ProviderProfileError, ProviderTokenError } from './strategies/provider-http.js';
+import { envName, oauthConfig } from '../../config/oauth.config.js';
+import { maskClientId, PROVIDER_CONSOLES, SOCIAL_PROVIDERS, type SocialProvider } from '../providers/index.js';
+import { parseProfileError, ProviderProfileError, ProviderTokenError } from '../providers/provider-http.js';
 
 const REDIRECT_HINT =
   'the redirect_uri sent to the token endpoint must equal, character for character, the one used at ' +

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../common/errors/error-catalogue.js';
+import type { ErrorCode } from '../../common/errors/error-catalogue.js';
 
 /**
  * A social login that ends in a redirect to the frontend's failure page

@@ -3,11 +3,11 @@ import type { ConfigType } from '@nestjs/config';
 import type { Request } from 'express';
 import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type OAuth2Strategy from 'passport-oauth2';
-import { KeyValueStore } from '../cache/key-value.store.js';
-import { Clock } from '../common/time/clock.js';
-import { authConfig } from '../config/auth.config.js';
-import { oauthConfig } from '../config/oauth.config.js';
-import type { SocialProvider } from './oauth.providers.js';
+import { KeyValueStore } from '../../cache/key-value.store.js';
+import { Clock } from '../../common/time/clock.js';
+import { authConfig } from '../../config/auth.config.js';
+import { oauthConfig } from '../../config/oauth.config.js';
+import type { SocialProvider } from '../providers/index.js';
 
 /** How long a started login may take at the provider (SPEC §3: 10 min). */
 export const STATE_TTL_MS = 10 * 60_000;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { authConfig } from '../config/auth.config.js';
+import { authConfig } from '../../config/auth.config.js';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest();
 

@@ -1,16 +1,16 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ApiConsumes, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Public } from '../common/decorators/public.decorator.js';
-import { AppException } from '../common/errors/app.exception.js';
-import { ERRORS } from '../common/errors/error-catalogue.js';
-import { ApiEnvelope, ApiErrors } from '../common/http/api-docs.decorators.js';
-import { type ApiResponse, success } from '../common/http/api-response.js';
-import { oauthConfig } from '../config/oauth.config.js';
-import { SessionService } from '../token/session.service.js';
-import { UsersService } from '../users/users.service.js';
+import { Public } from '../../common/decorators/public.decorator.js';
+import { AppException } from '../../common/errors/app.exception.js';
+import { ERRORS } from '../../common/errors/error-catalogue.js';
+import { ApiEnvelope, ApiErrors } from '../../common/http/api-docs.decorators.js';
+import { type ApiResponse, success } from '../../common/http/api-response.js';
+import { oauthConfig } from '../../config/oauth.config.js';
+import { SessionService } from '../../token/session.service.js';
+import { UsersService } from '../../users/users.service.js';
 import { KakaoAdminClient } from './kakao-admin.client.js';
-import { SecurityEvents } from '../common/security/security-events.js';
+import { SecurityEvents } from '../../common/security/security-events.js';
 
 const KAKAO_AK = /^KakaoAK\s+(\S+)\s*$/i;
 const KAKAO_USER_ID = /^\d{1,20}$/;
