@@ -1,6 +1,7 @@
 import { parse } from 'dotenv';
 import { readFileSync } from 'node:fs';
-import { parseOAuthEnv, SOCIAL_PROVIDERS } from './oauth.config.js';
+import { SOCIAL_PROVIDERS } from '../oauth/providers/index.js';
+import { parseOAuthEnv } from './oauth.config.js';
 
 describe('parseOAuthEnv', () => {
   it('defaults to the real providers, callbacks on PORT, query hand-off, failure page = success page', () => {

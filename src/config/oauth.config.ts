@@ -1,10 +1,11 @@
 import { registerAs } from '@nestjs/config';
+import { GITHUB_EMAILS_DEFAULT } from '../oauth/providers/github.provider.js';
+import { SOCIAL_PROVIDER_DEFINITIONS, type SocialProvider } from '../oauth/providers/index.js';
+import { KAKAO_TOKEN_INFO_DEFAULT } from '../oauth/providers/kakao.provider.js';
+import type { SocialProviderDefinition } from '../oauth/providers/provider-definition.js';
 import { isProduction, present, reportProblem } from './env.parsers.js';
 
 type Env = Record<string, string | undefined>;
-
-export const SOCIAL_PROVIDERS = ['kakao', 'google', 'github', 'naver'] as const;
-export type SocialProvider = (typeof SOCIAL_PROVIDERS)[number];
 
 export const TOKEN_DELIVERIES = ['query', 'fragment', 'code'] as const;
 export type TokenDelivery = (typeof TOKEN_DELIVERIES)[number];
@@ -13,45 +14,7 @@ export type TokenDelivery = (typeof TOKEN_DELIVERIES)[number];
 export const TOKEN_AUTH_METHODS = ['client_secret_post', 'client_secret_basic'] as const;
 export type TokenAuthMethod = (typeof TOKEN_AUTH_METHODS)[number];
 
-/**
- * The real providers' endpoints: the defaults of `{P}_AUTHORIZATION_URI`, `{P}_TOKEN_URI`,
- * `{P}_USER_INFO_URI`, and `{P}_ISSUER`, the `iss` their authorization responses carry (RFC 9207).
- */
-export const PROVIDER_DEFAULTS: Record<
-  SocialProvider,
-  { authorizationUri: string; tokenUri: string; userInfoUri: string; issuer: string }
-> = {
-  kakao: {
-    authorizationUri: 'https://kauth.kakao.com/oauth/authorize',
-    tokenUri: 'https://kauth.kakao.com/oauth/token',
-    userInfoUri: 'https://kapi.kakao.com/v2/user/me',
-    issuer: 'https://kauth.kakao.com',
-  },
-  google: {
-    authorizationUri: 'https://accounts.google.com/o/oauth2/v2/auth',
-    tokenUri: 'https://oauth2.googleapis.com/token',
-    userInfoUri: 'https://openidconnect.googleapis.com/v1/userinfo',
-    issuer: 'https://accounts.google.com',
-  },
-  github: {
-    authorizationUri: 'https://github.com/login/oauth/authorize',
-    tokenUri: 'https://github.com/login/oauth/access_token',
-    userInfoUri: 'https://api.github.com/user',
-    issuer: 'https://github.com/login/oauth',
-  },
-  naver: {
-    authorizationUri: 'https://nid.naver.com/oauth2.0/authorize',
-    tokenUri: 'https://nid.naver.com/oauth2.0/token',
-    userInfoUri: 'https://openapi.naver.com/v1/nid/me',
-    issuer: 'https://nid.naver.com',
-  },
-};
-export const KAKAO_TOKEN_INFO_DEFAULT = 'https://kapi.kakao.com/v1/user/access_token_info';
-export const GITHUB_EMAILS_DEFAULT = 'https://api.github.com/user/emails';
 export const OAUTH2_REDIRECT_DEFAULT = 'http://localhost:3000/oauth-redirect';
-
-/** Kakao may run without a client secret (it is optional in its console); the others need one. */
-const SECRET_OPTIONAL: ReadonlySet<SocialProvider> = new Set(['kakao']);
 
 export interface ProviderSettings {
   provider: SocialProvider;
@@ -66,7 +29,7 @@ export interface ProviderSettings {
   userInfoUri: string;
   /** `{P}_ISSUER`: what the `iss` of an authorization response must equal when it carries one (RFC 9207). */
   issuer: string;
-  /** Credentials in the form body, or as HTTP Basic (`GOOGLE_TOKEN_AUTH_METHOD`; the others: body only). */
+  /** Credentials in the form body, or as HTTP Basic where the definition lets `{P}_TOKEN_AUTH_METHOD` choose. */
   tokenAuthMethod: TokenAuthMethod;
 }
 
@@ -125,19 +88,21 @@ export function parseOAuthEnv(env: Env): { settings: OAuthSettings; errors: stri
   const url = (name: string, fallback: string, redirect = false): string =>
     check(name, present(env, name) ?? fallback, redirect);
 
-  const provider = (id: SocialProvider): ProviderSettings => {
+  // Each provider's variables, with its definition's defaults (docs/DECISIONS.md, provider definitions).
+  const provider = (definition: SocialProviderDefinition<SocialProvider>): ProviderSettings => {
+    const id = definition.id;
     const clientId = present(env, envName(id, 'CLIENT_ID')) ?? '';
     const clientSecret = present(env, envName(id, 'CLIENT_SECRET')) ?? '';
-    if (clientId !== '' && clientSecret === '' && !SECRET_OPTIONAL.has(id)) {
+    if (clientId !== '' && clientSecret === '' && definition.optionalSecret === undefined) {
       errors.push(`${envName(id, 'CLIENT_SECRET')}: required when ${envName(id, 'CLIENT_ID')} is set`);
     }
-    const defaults = PROVIDER_DEFAULTS[id];
+    const defaults = definition.defaults;
     return {
       provider: id,
       configured: clientId !== '',
       clientId,
       clientSecret,
-      redirectUri: url(envName(id, 'REDIRECT_URI'), `http://localhost:${port}/login/oauth2/code/${id}`, true),
+      redirectUri: url(envName(id, 'REDIRECT_URI'), `http://localhost:${port}${definition.callbackPaths[0]}`, true),
       authorizationUri: url(envName(id, 'AUTHORIZATION_URI'), defaults.authorizationUri),
       tokenUri: url(envName(id, 'TOKEN_URI'), defaults.tokenUri),
       userInfoUri: url(envName(id, 'USER_INFO_URI'), defaults.userInfoUri),
@@ -146,18 +111,19 @@ export function parseOAuthEnv(env: Env): { settings: OAuthSettings; errors: stri
     };
   };
 
-  const providers = {
-    kakao: provider('kakao'),
-    google: provider('google'),
-    github: provider('github'),
-    naver: provider('naver'),
-  };
-  // Google takes the credentials in the body or as HTTP Basic; Kakao, Naver and GitHub in the body only.
-  const googleAuth = (present(env, 'GOOGLE_TOKEN_AUTH_METHOD') ?? 'client_secret_post').toLowerCase();
-  if ((TOKEN_AUTH_METHODS as readonly string[]).includes(googleAuth)) {
-    providers.google.tokenAuthMethod = googleAuth as TokenAuthMethod;
-  } else {
-    errors.push(`GOOGLE_TOKEN_AUTH_METHOD: "${googleAuth}" must be one of ${TOKEN_AUTH_METHODS.join(', ')}`);
+  const providers = Object.fromEntries(
+    SOCIAL_PROVIDER_DEFINITIONS.map((definition) => [definition.id, provider(definition)]),
+  ) as Record<SocialProvider, ProviderSettings>;
+  // Some providers take the credentials in the body or as HTTP Basic (Google); the others in the body only.
+  for (const definition of SOCIAL_PROVIDER_DEFINITIONS) {
+    if (definition.configurableTokenAuth !== true) continue;
+    const name = envName(definition.id, 'TOKEN_AUTH_METHOD');
+    const method = (present(env, name) ?? 'client_secret_post').toLowerCase();
+    if ((TOKEN_AUTH_METHODS as readonly string[]).includes(method)) {
+      providers[definition.id].tokenAuthMethod = method as TokenAuthMethod;
+    } else {
+      errors.push(`${name}: "${method}" must be one of ${TOKEN_AUTH_METHODS.join(', ')}`);
+    }
   }
 
   const kakaoAppId = present(env, 'KAKAO_APP_ID');

@@ -10,45 +10,59 @@ import { AuthModule } from '../auth/auth.module.js';
 import { StoreModule } from '../cache/store.module.js';
 import { RATE_LIMIT_REFUSAL_RESPONDER, RateLimitMiddleware } from '../common/http/rate-limit.middleware.js';
 import { TimeModule } from '../common/time/time.module.js';
-import { oauthConfig, type SocialProvider } from '../config/oauth.config.js';
+import { oauthConfig } from '../config/oauth.config.js';
 import { UsersModule } from '../users/users.module.js';
-import { OAuthGuard } from './flow/oauth.guard.js';
-import { KakaoTokenService } from './kakao/kakao-token.service.js';
 import { OAuthController } from './flow/oauth.controller.js';
 import { OAuthDiagnosticsService } from './flow/oauth-diagnostics.service.js';
 import { OAuthFailureFilter } from './flow/oauth-failure.filter.js';
+import { OAuthGuard } from './flow/oauth.guard.js';
 import { OAuthHandoffService } from './flow/oauth-handoff.service.js';
 import { OAuthStateStore } from './flow/oauth-state.store.js';
-import { SocialAccountService } from './social-account.service.js';
-import { SocialAuthController } from './flow/social-auth.controller.js';
-import { GitHubStrategy } from './providers/github.provider.js';
-import { GoogleStrategy } from './providers/google.provider.js';
-import { KakaoStrategy } from './providers/kakao.provider.js';
-import { NaverStrategy } from './providers/naver.provider.js';
 import { OAuthStrategyRegistry } from './flow/oauth-strategy.registry.js';
+import { SocialAuthController } from './flow/social-auth.controller.js';
+import { KakaoTokenService } from './kakao/kakao-token.service.js';
+import { SOCIAL_PROVIDER_DEFINITIONS, type SocialProvider } from './providers/index.js';
+import type { ProfileVerify, SocialProviderDefinition } from './providers/provider-definition.js';
+import type { SocialProfile } from './providers/social-profile.js';
+import { SocialAccountService } from './social-account.service.js';
 
-type StrategyClass = new (
-  settings: ConfigType<typeof oauthConfig>,
-  states: OAuthStateStore,
-) => KakaoStrategy | GoogleStrategy | GitHubStrategy | NaverStrategy;
+/** passport's verify callback: maps the profile only; the account rules live in SocialAccountService. */
+function verifyWith(definition: SocialProviderDefinition<SocialProvider>): ProfileVerify {
+  return (_accessToken, _refreshToken, _results, profile, done) => {
+    let mapped: SocialProfile;
+    try {
+      mapped = definition.profile(profile);
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    done(null, mapped);
+  };
+}
 
 /**
  * A provider's passport strategy exists (and is registered with passport)
  * only when its client id is configured; otherwise its routes answer 503.
  * Nest builds it at start, though nothing injects it.
  */
-const strategy = (provider: SocialProvider, type: StrategyClass) => ({
-  provide: type,
+const strategy = (definition: SocialProviderDefinition<SocialProvider>) => ({
+  provide: `oauth-strategy:${definition.id}`,
   inject: [oauthConfig.KEY, OAuthStateStore, OAuthStrategyRegistry],
-  useFactory: (settings: ConfigType<typeof oauthConfig>, states: OAuthStateStore, registry: OAuthStrategyRegistry) => {
-    if (!settings.providers[provider].configured) return null;
-    const instance = new type(settings, states);
-    registry.register(provider, instance);
+  useFactory: (oauth: ConfigType<typeof oauthConfig>, states: OAuthStateStore, registry: OAuthStrategyRegistry) => {
+    const settings = oauth.providers[definition.id];
+    if (!settings.configured) return null;
+    const instance = definition.strategy({
+      settings,
+      oauth,
+      store: states.forProvider(definition.id),
+      verify: verifyWith(definition),
+    });
+    registry.register(definition.id, instance);
     return instance;
   },
 });
 
-/** Social login (SPEC §3): Kakao, Google, GitHub and Naver. */
+/** Social login (SPEC §3): the providers of `providers/index.ts`, and Kakao token sign-in. */
 @Module({
   imports: [AuthModule, UsersModule, StoreModule, TimeModule],
   controllers: [OAuthController, SocialAuthController],
@@ -64,10 +78,7 @@ const strategy = (provider: SocialProvider, type: StrategyClass) => ({
     OAuthDiagnosticsService,
     SocialAccountService,
     KakaoTokenService,
-    strategy('kakao', KakaoStrategy),
-    strategy('google', GoogleStrategy),
-    strategy('github', GitHubStrategy),
-    strategy('naver', NaverStrategy),
+    ...SOCIAL_PROVIDER_DEFINITIONS.map(strategy),
   ],
   exports: [RATE_LIMIT_REFUSAL_RESPONDER],
 })

@@ -1,6 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { SocialProvider } from '../oauth/providers/index.js';
 
-export type AuthProvider = 'local' | 'kakao' | 'google' | 'github' | 'naver';
+/** How an account signs in: a password, or one of the social providers of `oauth/providers`. */
+export type AuthProvider = 'local' | SocialProvider;
 
 /**
  * An account. Local accounts are unique by email; social accounts by

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { AuthProvider, UserEntity } from './user.entity.js';
+import { SOCIAL_PROVIDERS } from '../oauth/providers/index.js';
 
 /** The user object of SPEC §2: never a password or hash. */
 export class UserResponse {
@@ -24,7 +25,7 @@ export class UserResponse {
   @ApiProperty({ example: '강남구', nullable: true, type: String })
   addressGugun: string | null;
 
-  @ApiProperty({ example: 'local', enum: ['local', 'kakao', 'google', 'github', 'naver'] })
+  @ApiProperty({ example: 'local', enum: ['local', ...SOCIAL_PROVIDERS] })
   provider: AuthProvider;
 }
 

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { SOCIAL_PROVIDERS } from '../../oauth/providers/index.js';
 import type { ActiveSession } from '../../token/session.repository.js';
 import type { AuthProvider } from '../../users/user.entity.js';
 
@@ -10,7 +11,7 @@ export class SessionResponse {
   @ApiProperty({ example: true, description: '이 요청의 Access Token이 속한 세션이면 true' })
   current: boolean;
 
-  @ApiProperty({ example: 'local', enum: ['local', 'kakao', 'google', 'github', 'naver'] })
+  @ApiProperty({ example: 'local', enum: ['local', ...SOCIAL_PROVIDERS] })
   method: AuthProvider;
 
   @ApiProperty({ example: '2025-11-14T06:45:00.000Z', format: 'date-time' })

@@ -4,23 +4,13 @@
  * provider's console. Exit code 1 when the service would refuse to start or a
  * login could not work.
  */
-import {
-  envName,
-  isInsecureRemote,
-  type OAuthSettings,
-  parseOAuthEnv,
-  PROVIDER_DEFAULTS,
-  SOCIAL_PROVIDERS,
-  type SocialProvider,
-} from '../../config/oauth.config.js';
-import { CALLBACK_PATHS, maskClientId, PROVIDER_CONSOLES } from '../providers/index.js';
+import { envName, isInsecureRemote, type OAuthSettings, parseOAuthEnv } from '../../config/oauth.config.js';
+import { SOCIAL_PROVIDER_DEFINITIONS, type SocialProvider } from '../providers/index.js';
+import { type DoctorFinding, maskClientId, type SocialProviderDefinition } from '../providers/provider-definition.js';
+
+export type { DoctorFinding };
 
 type Env = Record<string, string | undefined>;
-
-export interface DoctorFinding {
-  level: 'error' | 'warning' | 'info';
-  message: string;
-}
 
 export interface Registration {
   provider: SocialProvider;
@@ -44,7 +34,13 @@ function pathOf(raw: string): string | undefined {
   }
 }
 
-function checkProvider(provider: SocialProvider, settings: OAuthSettings, env: Env, add: (f: DoctorFinding) => void) {
+function checkProvider(
+  definition: SocialProviderDefinition<SocialProvider>,
+  settings: OAuthSettings,
+  env: Env,
+  add: (f: DoctorFinding) => void,
+) {
+  const provider = definition.id;
   const p = settings.providers[provider];
   const id = envName(provider, 'CLIENT_ID');
   const secret = envName(provider, 'CLIENT_SECRET');
@@ -54,16 +50,11 @@ function checkProvider(provider: SocialProvider, settings: OAuthSettings, env: E
     add({ level: 'info', message: `${provider}: not configured (${id} unset); its login routes answer 503` });
     return;
   }
-  if (p.clientSecret === '' && provider === 'kakao') {
-    add({
-      level: 'warning',
-      message:
-        `${secret} unset: works only while Client Secret is disabled in the Kakao console ` +
-        '(내 애플리케이션 → 보안); if it is enabled every login fails with KOE010',
-    });
+  if (p.clientSecret === '' && definition.optionalSecret !== undefined) {
+    add({ level: 'warning', message: `${secret} unset: ${definition.optionalSecret}` });
   }
   const path = pathOf(p.redirectUri);
-  const served = CALLBACK_PATHS[provider];
+  const served = definition.callbackPaths;
   if (path !== undefined && !served.includes(path)) {
     if (served.some((candidate) => path.endsWith(candidate))) {
       add({
@@ -93,19 +84,14 @@ function checkProvider(provider: SocialProvider, settings: OAuthSettings, env: E
     ['USER_INFO_URI', 'userInfoUri'],
     ['ISSUER', 'issuer'],
   ] as const) {
-    if (p[key] !== PROVIDER_DEFAULTS[provider][key]) {
+    if (p[key] !== definition.defaults[key]) {
       add({
         level: settings.production ? 'warning' : 'info',
         message: `${envName(provider, suffix)}: ${p[key]} instead of the real ${provider} endpoint`,
       });
     }
   }
-  if (provider === 'kakao' && settings.kakaoAppId === undefined) {
-    add({
-      level: 'warning',
-      message: 'KAKAO_APP_ID unset: POST /api/auth/social/kakao answers 503 (set the app id from the Kakao console)',
-    });
-  }
+  for (const finding of definition.doctor?.(settings) ?? []) add(finding);
 }
 
 /** Every check, without side effects (unit-tested). */
@@ -115,14 +101,14 @@ export function diagnoseOAuth(env: Env): DoctorReport {
   const { settings, errors } = parseOAuthEnv(env);
   for (const message of errors) add({ level: 'error', message });
 
-  const configured = SOCIAL_PROVIDERS.filter((provider) => settings.providers[provider].configured);
+  const configured = SOCIAL_PROVIDER_DEFINITIONS.filter((definition) => settings.providers[definition.id].configured);
   if (configured.length === 0) {
     add({
       level: 'warning',
       message: 'no provider configured: set KAKAO_CLIENT_ID, GOOGLE_CLIENT_ID, … to enable social login',
     });
   }
-  for (const provider of SOCIAL_PROVIDERS) checkProvider(provider, settings, env, add);
+  for (const definition of SOCIAL_PROVIDER_DEFINITIONS) checkProvider(definition, settings, env, add);
 
   add({ level: 'info', message: `hand-off: OAUTH2_TOKEN_DELIVERY=${settings.tokenDelivery}` });
   if (settings.tokenDelivery === 'query') {
@@ -151,7 +137,7 @@ export function diagnoseOAuth(env: Env): DoctorReport {
         // Reported by the configuration check.
       }
     }
-    for (const provider of configured) {
+    for (const { id: provider } of configured) {
       const p = settings.providers[provider];
       for (const uri of [p.authorizationUri, p.tokenUri, p.userInfoUri]) {
         try {
@@ -163,12 +149,12 @@ export function diagnoseOAuth(env: Env): DoctorReport {
     }
   }
 
-  const register = configured.map((provider) => ({
-    provider,
-    console: PROVIDER_CONSOLES[provider].name,
-    where: PROVIDER_CONSOLES[provider].where,
-    callbackUrl: settings.providers[provider].redirectUri,
-    clientId: maskClientId(settings.providers[provider].clientId),
+  const register = configured.map((definition) => ({
+    provider: definition.id,
+    console: definition.name,
+    where: definition.console,
+    callbackUrl: settings.providers[definition.id].redirectUri,
+    clientId: maskClientId(settings.providers[definition.id].clientId),
   }));
   return { findings, register, ok: !findings.some((finding) => finding.level === 'error') };
 }

@@ -1,6 +1,8 @@
 import OAuth2Strategy from 'passport-oauth2';
 import { describeFailure, hintFor } from './oauth-diagnostics.service.js';
-import { githubProfile, googleProfile, kakaoProfile } from '../providers/social-profile.js';
+import { githubProfile } from '../providers/github.provider.js';
+import { googleProfile } from '../providers/google.provider.js';
+import { kakaoProfile } from '../providers/kakao.provider.js';
 import { parseProviderError, ProviderProfileError, ProviderTokenError } from '../providers/provider-http.js';
 
 describe('provider errors', () => {

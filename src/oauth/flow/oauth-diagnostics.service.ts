@@ -2,29 +2,20 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import OAuth2Strategy from 'passport-oauth2';
 import { envName, oauthConfig } from '../../config/oauth.config.js';
-import { maskClientId, PROVIDER_CONSOLES, SOCIAL_PROVIDERS, type SocialProvider } from '../providers/index.js';
+import { SOCIAL_PROVIDER_DEFINITIONS, type SocialProvider } from '../providers/index.js';
+import { HINTS as PROVIDER_HINTS, maskClientId } from '../providers/provider-definition.js';
 import { parseProfileError, ProviderProfileError, ProviderTokenError } from '../providers/provider-http.js';
 
-const REDIRECT_HINT =
-  'the redirect_uri sent to the token endpoint must equal, character for character, the one used at ' +
-  'authorization and registered in the provider console (scheme, host, port and path)';
-const CODE_HINT = 'the authorization code was already used or has expired; codes work once, so start the login again';
-const SECRET_HINT = 'the client secret is missing or wrong; copy it again from the provider console';
-
-/** Plain-words hints for the provider error codes seen most (seed 000 for Kakao). */
-const HINTS: Record<string, string> = {
-  KOE303: REDIRECT_HINT,
-  KOE320: CODE_HINT + ' (or the PKCE code_verifier does not match the code_challenge)',
-  KOE010: SECRET_HINT + ' (Kakao: 내 애플리케이션 → 보안 → Client Secret, and whether it is enabled)',
-  KOE101: 'wrong app key: the client id must be the app\'s "REST API 키", not the JavaScript or native app key',
-  KOE006: 'the redirect_uri is not registered for this app (카카오 로그인 → Redirect URI)',
-  redirect_uri_mismatch: REDIRECT_HINT,
-  invalid_grant: CODE_HINT + ' (or the PKCE code_verifier does not match)',
-  bad_verification_code: CODE_HINT,
-  invalid_client: SECRET_HINT + ', or the client id is wrong',
-  incorrect_client_credentials: SECRET_HINT + ', or the client id is wrong',
+/**
+ * Plain-words hints for the provider error codes seen most: the OAuth 2.0
+ * ones here, each provider's own (Kakao's KOE codes, seed 000) in its definition.
+ */
+const HINTS: Readonly<Record<string, string>> = {
+  redirect_uri_mismatch: PROVIDER_HINTS.redirectUri,
+  invalid_grant: PROVIDER_HINTS.code + ' (or the PKCE code_verifier does not match)',
+  invalid_client: PROVIDER_HINTS.secret + ', or the client id is wrong',
   unauthorized_client: 'this client may not use the authorization-code grant; check the app type in the console',
-  invalid_request: 'the provider refused the request (Naver: the code was used or expired, or the state differs)',
+  ...Object.fromEntries(SOCIAL_PROVIDER_DEFINITIONS.flatMap((definition) => Object.entries(definition.hints ?? {}))),
 };
 
 /** The hint for a provider's error code or error, if one is known. */
@@ -125,19 +116,21 @@ export class OAuthDiagnosticsService {
 
   /** Logs, per configured provider, the exact callback URL to register in its console. */
   logCallbackUrls(): void {
-    const configured = SOCIAL_PROVIDERS.filter((provider) => this.oauth.providers[provider].configured);
+    const configured = SOCIAL_PROVIDER_DEFINITIONS.filter(
+      (definition) => this.oauth.providers[definition.id].configured,
+    );
     if (configured.length === 0) {
       this.logger.log('social login: no provider configured (set KAKAO_CLIENT_ID, GOOGLE_CLIENT_ID, …)');
       return;
     }
-    for (const provider of configured) {
-      const settings = this.oauth.providers[provider];
+    for (const definition of configured) {
+      const settings = this.oauth.providers[definition.id];
       this.logger.log({
-        msg: `${PROVIDER_CONSOLES[provider].name} login: register this callback URL`,
-        provider,
+        msg: `${definition.name} login: register this callback URL`,
+        provider: definition.id,
         callback_url: settings.redirectUri,
         client_id: maskClientId(settings.clientId),
-        where: PROVIDER_CONSOLES[provider].where,
+        where: definition.console,
       });
     }
     this.logger.log({

@@ -4,13 +4,13 @@ import type { AppException } from '../../common/errors/app.exception.js';
 import type { RateLimitRefusalResponder } from '../../common/http/rate-limit.middleware.js';
 import { OAuthFailure } from './oauth-failure.js';
 import { OAuthHandoffService, sendRedirect } from './oauth-handoff.service.js';
-import { CALLBACK_PATHS, SOCIAL_PROVIDERS } from '../providers/index.js';
+import { SOCIAL_PROVIDER_DEFINITIONS } from '../providers/index.js';
 
 /** The paths a browser visits during a social login: the starts and the callbacks. */
 const FLOW_PATHS: ReadonlySet<string> = new Set([
-  ...SOCIAL_PROVIDERS.map((provider) => `/oauth2/authorization/${provider}`),
+  ...SOCIAL_PROVIDER_DEFINITIONS.map((definition) => `/oauth2/authorization/${definition.id}`),
   '/api/auth/kakao',
-  ...Object.values(CALLBACK_PATHS).flat(),
+  ...SOCIAL_PROVIDER_DEFINITIONS.flatMap((definition) => definition.callbackPaths),
 ]);
 
 function isFlowRequest(req: Request): boolean {

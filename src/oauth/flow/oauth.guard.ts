@@ -10,7 +10,7 @@ import { OAuthFailure } from './oauth-failure.js';
 import { OAuthHandoffService } from './oauth-handoff.service.js';
 import { OAuthStateStore } from './oauth-state.store.js';
 import { OAuthStrategyRegistry } from './oauth-strategy.registry.js';
-import { AUTH_FAILED, isSocialProvider, SOCIAL_PROVIDERS, type SocialProvider } from '../providers/index.js';
+import { isSocialProvider, providerDefinition, SOCIAL_PROVIDERS, type SocialProvider } from '../providers/index.js';
 import type { SocialProfile } from '../providers/social-profile.js';
 
 export type OAuthPhase = 'start' | 'callback';
@@ -116,7 +116,7 @@ export class OAuthGuard implements CanActivate {
       // refused before its code goes anywhere; the state is used up with it.
       const state = await this.states.consume(request, provider, query.state);
       this.diagnostics.issuerMismatch(provider, query.iss);
-      throw new OAuthFailure(AUTH_FAILED[provider], undefined, state?.redirectUri);
+      throw new OAuthFailure(providerDefinition(provider).failureCode, undefined, state?.redirectUri);
     }
     if (query.error !== undefined) {
       // The provider sends the user back with an error (e.g. cancel) before any code exists; the
@@ -137,7 +137,7 @@ export class OAuthGuard implements CanActivate {
       // Our own store or database is down: 503 like every other endpoint, not the provider's fault.
       if (err instanceof DependencyUnavailableError || err instanceof AppException) throw err;
       const details = this.diagnostics.exchangeFailed(provider, err);
-      throw new OAuthFailure(AUTH_FAILED[provider], details.error_code ?? details.error, target);
+      throw new OAuthFailure(providerDefinition(provider).failureCode, details.error_code ?? details.error, target);
     }
     if (!isSocialProfile(user)) {
       const errorCode = isStateRefusal(info) ? 'INVALID_STATE' : 'ACCESS_DENIED';

@@ -3,7 +3,8 @@ import type { ConfigType } from '@nestjs/config';
 import { type LoginResult, AuthService } from '../../auth/auth.service.js';
 import { AppException } from '../../common/errors/app.exception.js';
 import { oauthConfig } from '../../config/oauth.config.js';
-import { asRecord, kakaoProfile, ProfileShapeError, type SocialProfile } from '../providers/social-profile.js';
+import { kakaoProfile } from '../providers/kakao.provider.js';
+import { asRecord, ProfileShapeError, type SocialProfile } from '../providers/social-profile.js';
 import { SocialAccountService } from '../social-account.service.js';
 
 /** How long one call to Kakao may take before the client gets 502 KAKAO_UNAVAILABLE. */

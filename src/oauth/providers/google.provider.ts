@@ -1,9 +1,21 @@
-import { PassportStrategy } from '@nestjs/passport';
 import { Strategy as GoogleOAuth20Strategy, type StrategyOptions, type VerifyCallback } from 'passport-google-oauth20';
-import type { OAuthSettings, TokenAuthMethod } from '../../config/oauth.config.js';
-import type { OAuthStateStore } from '../flow/oauth-state.store.js';
-import { googleProfile, type SocialProfile } from './social-profile.js';
+import type { TokenAuthMethod } from '../../config/oauth.config.js';
+import type { SocialProviderDefinition } from './provider-definition.js';
 import { ClientSecretBasicOAuth2, getJson, hardenOAuth2, parseProviderError } from './provider-http.js';
+import { asRecord, id, required, type SocialProfile, text } from './social-profile.js';
+
+/** Google's OpenID userinfo (`sub`, `email`, `email_verified`, `name`); it has no nickname. */
+export function googleProfile(raw: unknown): SocialProfile {
+  const json = asRecord(raw) ?? {};
+  return {
+    provider: 'google',
+    providerUserId: required('google', id(json.sub)),
+    email: text(json.email),
+    emailVerified: json.email_verified === true || json.email_verified === 'true',
+    nickname: null,
+    name: text(json.name),
+  };
+}
 
 type GoogleVerify = (
   accessToken: string,
@@ -51,25 +63,37 @@ export class GoogleOAuth2Strategy extends GoogleOAuth20Strategy {
   }
 }
 
-export class GoogleStrategy extends PassportStrategy(GoogleOAuth2Strategy, 'google', true) {
-  constructor(settings: OAuthSettings, states: OAuthStateStore) {
-    const google = settings.providers.google;
-    super({
-      authorizationURL: google.authorizationUri,
-      tokenURL: google.tokenUri,
-      userProfileURL: google.userInfoUri,
-      tokenAuthMethod: google.tokenAuthMethod,
-      clientID: google.clientId,
-      clientSecret: google.clientSecret,
-      callbackURL: google.redirectUri,
-      scope: ['openid', 'email', 'profile'],
-      pkce: true,
-      store: states.forProvider('google'),
-    });
-  }
-
-  /** Maps the profile only; the account rules live in SocialAccountService. */
-  validate(_accessToken: string, _refreshToken: string, _tokenResponse: unknown, profile: unknown): SocialProfile {
-    return googleProfile(profile);
-  }
-}
+export const google: SocialProviderDefinition<'google'> = {
+  id: 'google',
+  name: 'Google',
+  defaults: {
+    authorizationUri: 'https://accounts.google.com/o/oauth2/v2/auth',
+    tokenUri: 'https://oauth2.googleapis.com/token',
+    userInfoUri: 'https://openidconnect.googleapis.com/v1/userinfo',
+    issuer: 'https://accounts.google.com',
+  },
+  // Google takes the credentials in the body or as HTTP Basic (GOOGLE_TOKEN_AUTH_METHOD).
+  configurableTokenAuth: true,
+  scopes: ['openid', 'email', 'profile'],
+  pkce: true,
+  callbackPaths: ['/login/oauth2/code/google'],
+  failureCode: 'GOOGLE_AUTH_FAILED',
+  console: 'console.cloud.google.com → APIs & Services → Credentials → OAuth client → Authorized redirect URIs',
+  profile: googleProfile,
+  strategy: ({ settings, store, verify }) =>
+    new GoogleOAuth2Strategy(
+      {
+        authorizationURL: settings.authorizationUri,
+        tokenURL: settings.tokenUri,
+        userProfileURL: settings.userInfoUri,
+        tokenAuthMethod: settings.tokenAuthMethod,
+        clientID: settings.clientId,
+        clientSecret: settings.clientSecret,
+        callbackURL: settings.redirectUri,
+        scope: [...google.scopes],
+        pkce: google.pkce,
+        store,
+      },
+      verify,
+    ),
+};

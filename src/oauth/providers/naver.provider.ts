@@ -1,9 +1,21 @@
-import { PassportStrategy } from '@nestjs/passport';
 import OAuth2Strategy from 'passport-oauth2';
-import type { OAuthSettings } from '../../config/oauth.config.js';
-import type { OAuthStateStore } from '../flow/oauth-state.store.js';
-import { asRecord, naverProfile, type SocialProfile } from './social-profile.js';
+import type { SocialProviderDefinition } from './provider-definition.js';
 import { getJson, hardenOAuth2, parseProfileError, parseProviderError } from './provider-http.js';
+import { asRecord, id, required, type SocialProfile, text } from './social-profile.js';
+
+/** Naver `/v1/nid/me`: `{resultcode: "00", response: {id, email, nickname, name}}`; Naver emails are its own, verified. */
+export function naverProfile(raw: unknown): SocialProfile {
+  const response = asRecord(asRecord(raw)?.response) ?? {};
+  const email = text(response.email);
+  return {
+    provider: 'naver',
+    providerUserId: required('naver', id(response.id)),
+    email,
+    emailVerified: email !== null,
+    nickname: text(response.nickname),
+    name: text(response.name),
+  };
+}
 
 interface NaverStrategyOptions extends OAuth2Strategy.StrategyOptions {
   userProfileURL: string;
@@ -43,22 +55,36 @@ export class NaverOAuth2Strategy extends OAuth2Strategy {
   }
 }
 
-export class NaverStrategy extends PassportStrategy(NaverOAuth2Strategy, 'naver', true) {
-  constructor(settings: OAuthSettings, states: OAuthStateStore) {
-    const naver = settings.providers.naver;
-    super({
-      authorizationURL: naver.authorizationUri,
-      tokenURL: naver.tokenUri,
-      userProfileURL: naver.userInfoUri,
-      clientID: naver.clientId,
-      clientSecret: naver.clientSecret,
-      callbackURL: naver.redirectUri,
-      store: states.forProvider('naver'),
-    });
-  }
-
-  /** Maps the profile only; the account rules live in SocialAccountService. */
-  validate(_accessToken: string, _refreshToken: string, _tokenResponse: unknown, profile: unknown): SocialProfile {
-    return naverProfile(profile);
-  }
-}
+export const naver: SocialProviderDefinition<'naver'> = {
+  id: 'naver',
+  name: 'Naver',
+  defaults: {
+    authorizationUri: 'https://nid.naver.com/oauth2.0/authorize',
+    tokenUri: 'https://nid.naver.com/oauth2.0/token',
+    userInfoUri: 'https://openapi.naver.com/v1/nid/me',
+    issuer: 'https://nid.naver.com',
+  },
+  // Naver asks for no scope: the items come from the app's settings in its console.
+  scopes: [],
+  pkce: false,
+  callbackPaths: ['/login/oauth2/code/naver'],
+  failureCode: 'NAVER_AUTH_FAILED',
+  console: 'developers.naver.com → 내 애플리케이션 → API 설정 → 네이버 로그인 Callback URL (제공 정보: 이메일 주소)',
+  hints: {
+    invalid_request: 'the provider refused the request (Naver: the code was used or expired, or the state differs)',
+  },
+  profile: naverProfile,
+  strategy: ({ settings, store, verify }) =>
+    new NaverOAuth2Strategy(
+      {
+        authorizationURL: settings.authorizationUri,
+        tokenURL: settings.tokenUri,
+        userProfileURL: settings.userInfoUri,
+        clientID: settings.clientId,
+        clientSecret: settings.clientSecret,
+        callbackURL: settings.redirectUri,
+        store,
+      },
+      verify,
+    ),
+};
