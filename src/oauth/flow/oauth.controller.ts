@@ -1,6 +1,6 @@
-import { Controller, Get, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { AppException } from '../../common/errors/app.exception.js';
 import { ApiErrors, ApiRedirect } from '../../common/http/api-docs.decorators.js';
@@ -10,6 +10,7 @@ import { OAuthFailureFilter } from './oauth-failure.filter.js';
 import { OAuthHandoffService, sendRedirect } from './oauth-handoff.service.js';
 import { SOCIAL_PROVIDERS } from '../providers/index.js';
 import { SocialAccountService } from '../social-account.service.js';
+import { SocialLogin } from './social-login.decorator.js';
 
 const PROVIDER_PARAM = { name: 'provider', enum: SOCIAL_PROVIDERS, description: '소셜 로그인 제공자' };
 /** The state cookie of a start (OAuthStateStore). */
@@ -79,8 +80,8 @@ export class OAuthController {
   @ApiParam(PROVIDER_PARAM)
   @ApiRedirect({ description: '프론트엔드로 이동 (성공 또는 실패)' })
   @ApiErrors('UNSUPPORTED_PROVIDER', 'PROVIDER_NOT_CONFIGURED')
-  async callback(@Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.finish(req, res);
+  async callback(@SocialLogin() login: SocialLogin, @Res() res: Response): Promise<void> {
+    await this.finish(login, res);
   }
 
   @Public()
@@ -90,14 +91,11 @@ export class OAuthController {
   @ApiOperation({ summary: '카카오 로그인 콜백 (= /login/oauth2/code/kakao)' })
   @ApiRedirect({ description: '프론트엔드로 이동 (성공 또는 실패)' })
   @ApiErrors('PROVIDER_NOT_CONFIGURED')
-  async kakaoCallback(@Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.finish(req, res);
+  async kakaoCallback(@SocialLogin() login: SocialLogin, @Res() res: Response): Promise<void> {
+    await this.finish(login, res);
   }
 
-  private async finish(req: Request, res: Response): Promise<void> {
-    const profile = req.socialProfile;
-    if (!profile) throw new Error('OAuth callback reached without a profile');
-    const target = req.oauthState?.redirectUri;
+  private async finish({ profile, redirectUri: target }: SocialLogin, res: Response): Promise<void> {
     let userId: number;
     try {
       userId = Number((await this.accounts.signIn(profile)).id);

@@ -1,17 +1,17 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger, SetMetadata } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard, type AuthGuardAuthenticateOptions, type IAuthGuard } from '@nestjs/passport';
 import type { Request, Response } from 'express';
+import passport, { type AuthenticateOptions } from 'passport';
 import { AppException, DependencyUnavailableError } from '../../common/errors/app.exception.js';
 import { oauthConfig } from '../../config/oauth.config.js';
+import { isSocialProvider, providerDefinition, type SocialProvider } from '../providers/index.js';
+import type { SocialProfile } from '../providers/social-profile.js';
 import { OAuthDiagnosticsService } from './oauth-diagnostics.service.js';
 import { OAuthFailure } from './oauth-failure.js';
 import { OAuthHandoffService } from './oauth-handoff.service.js';
 import { OAuthStateStore } from './oauth-state.store.js';
 import { OAuthStrategyRegistry } from './oauth-strategy.registry.js';
-import { isSocialProvider, providerDefinition, SOCIAL_PROVIDERS, type SocialProvider } from '../providers/index.js';
-import type { SocialProfile } from '../providers/social-profile.js';
 
 export type OAuthPhase = 'start' | 'callback';
 
@@ -27,13 +27,6 @@ const OAUTH_ROUTE = 'oauthRoute';
 export const OAuthRoute = (phase: OAuthPhase, provider?: SocialProvider) =>
   SetMetadata(OAUTH_ROUTE, { phase, provider } satisfies OAuthRouteMeta);
 
-declare module 'express' {
-  interface Request {
-    /** The provider's profile of a successful callback, as the strategy mapped it. */
-    socialProfile?: SocialProfile;
-  }
-}
-
 function isSocialProfile(value: unknown): value is SocialProfile {
   return typeof value === 'object' && value !== null && 'providerUserId' in value && 'provider' in value;
 }
@@ -42,32 +35,22 @@ function isStateRefusal(info: unknown): boolean {
   return typeof info === 'object' && info !== null && (info as { reason?: unknown }).reason === 'INVALID_STATE';
 }
 
-/** @nestjs/passport's AuthGuard for one provider, with its per-request options and outcome handled by the host. */
-function providerGuard(provider: SocialProvider, strategyName: string, host: OAuthGuard): IAuthGuard {
-  class ProviderAuthGuard extends AuthGuard(strategyName) {
-    override getAuthenticateOptions(context: ExecutionContext): Promise<AuthGuardAuthenticateOptions> {
-      return host.authenticateOptions(provider, context);
-    }
+type PassportMiddleware = (request: Request, response: Response, next: (err?: unknown) => void) => void;
 
-    override handleRequest<TUser>(err: unknown, user: unknown, info: unknown, context: ExecutionContext): TUser {
-      host.authenticated(provider, err, user, info, context);
-      return user as TUser;
-    }
-  }
-  return new ProviderAuthGuard();
-}
+/** passport's options for one request, with those our strategies read (Naver's `callbackState`). */
+type FlowAuthenticateOptions = AuthenticateOptions & { callbackState?: unknown };
 
 /**
  * The redirect flow's guard: picks the provider (404 unknown, 503 not
- * configured), then lets that provider's passport strategy redirect to the
- * provider (start) or exchange the code and read the profile (callback).
+ * configured), then runs that provider's passport strategy, which redirects
+ * to the provider (start) or exchanges the code and reads the profile
+ * (callback). The profile is left on the request for `@SocialLogin()`.
  * Every way a callback can fail becomes an OAuthFailure, which the
  * controller's filter turns into the redirect to the failure page.
  */
 @Injectable()
 export class OAuthGuard implements CanActivate {
   private readonly logger = new Logger('OAuth');
-  private readonly delegates: ReadonlyMap<SocialProvider, IAuthGuard>;
 
   constructor(
     private readonly reflector: Reflector,
@@ -75,12 +58,8 @@ export class OAuthGuard implements CanActivate {
     private readonly states: OAuthStateStore,
     private readonly handoff: OAuthHandoffService,
     private readonly diagnostics: OAuthDiagnosticsService,
-    strategies: OAuthStrategyRegistry,
-  ) {
-    this.delegates = new Map(
-      SOCIAL_PROVIDERS.map((provider) => [provider, providerGuard(provider, strategies.nameOf(provider), this)]),
-    );
-  }
+    private readonly strategies: OAuthStrategyRegistry,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request>();
@@ -93,18 +72,52 @@ export class OAuthGuard implements CanActivate {
     const response = context.switchToHttp().getResponse<Response>();
     response.setHeader('Referrer-Policy', 'no-referrer');
     response.setHeader('Cache-Control', 'no-store');
-    const delegate = this.delegates.get(provider);
-    return delegate !== undefined && (await delegate.canActivate(context)) === true;
+    const options = await this.authenticateOptions(provider, route.phase, request);
+    await this.authenticate(provider, options, request, response);
+    return true;
+  }
+
+  /**
+   * Runs the provider's strategy. A start ends in passport's redirect to the
+   * provider, which answers the request and settles nothing (as with
+   * @nestjs/passport's AuthGuard); a callback settles with the outcome.
+   */
+  private authenticate(
+    provider: SocialProvider,
+    options: FlowAuthenticateOptions,
+    request: Request,
+    response: Response,
+  ): Promise<void> {
+    return new Promise((resolve, reject) => {
+      // What passport or the outcome throws goes on as it is (an AppException, an OAuthFailure, passport's error).
+      const fail = reject as (reason: unknown) => void;
+      const outcome = (err: unknown, user: unknown, info: unknown): void => {
+        try {
+          this.authenticated(provider, err, user, info, request);
+          resolve();
+        } catch (error) {
+          fail(error);
+        }
+      };
+      const next = (err?: unknown): void => (err ? fail(err) : resolve());
+      // @types/passport gives the middleware as `any`.
+      const middleware = passport.authenticate(
+        this.strategies.nameOf(provider),
+        options,
+        outcome,
+      ) as PassportMiddleware;
+      middleware(request, response, next);
+    });
   }
 
   /** passport's options for this request: the start's allow-listed target, the callback's state for Naver. */
-  async authenticateOptions(
+  private async authenticateOptions(
     provider: SocialProvider,
-    context: ExecutionContext,
-  ): Promise<AuthGuardAuthenticateOptions> {
-    const request = context.switchToHttp().getRequest<Request>();
+    phase: OAuthPhase,
+    request: Request,
+  ): Promise<FlowAuthenticateOptions> {
     const query = request.query;
-    if (this.route(context).phase === 'start') {
+    if (phase === 'start') {
       // passport would take a start URL carrying a code or error for a callback.
       if (query.code !== undefined || query.error !== undefined) throw new AppException('VALIDATION_FAILED');
       // Read by the state store (passport's typed `state` option is a plain string).
@@ -130,8 +143,7 @@ export class OAuthGuard implements CanActivate {
   }
 
   /** passport's outcome: stores the mapped profile on the request, or throws the failure to redirect with. */
-  authenticated(provider: SocialProvider, err: unknown, user: unknown, info: unknown, context: ExecutionContext): void {
-    const request = context.switchToHttp().getRequest<Request>();
+  private authenticated(provider: SocialProvider, err: unknown, user: unknown, info: unknown, request: Request): void {
     const target = request.oauthState?.redirectUri;
     if (err) {
       // Our own store or database is down: 503 like every other endpoint, not the provider's fault.
