@@ -21,13 +21,12 @@ import { BackgroundTasks } from '../common/async/background-tasks.js';
 import { AccountService } from './account.service.js';
 import { PasswordController } from './password.controller.js';
 import { AccountController } from './account.controller.js';
-import { KakaoAdminClient } from '../oauth/kakao/kakao-admin.client.js';
-import { KakaoUnlinkController } from '../oauth/kakao/kakao-unlink.controller.js';
+import { KakaoModule } from '../oauth/kakao/kakao.module.js';
 import { PasswordResetService } from './password-reset.service.js';
 
 @Module({
-  imports: [UsersModule, TokenModule, MailModule, StoreModule, TimeModule, SecurityModule],
-  controllers: [AuthController, SessionsController, PasswordController, AccountController, KakaoUnlinkController],
+  imports: [UsersModule, TokenModule, MailModule, StoreModule, TimeModule, SecurityModule, KakaoModule],
+  controllers: [AuthController, SessionsController, PasswordController, AccountController],
   providers: [
     AuthService,
     EmailVerificationService,
@@ -38,7 +37,6 @@ import { PasswordResetService } from './password-reset.service.js';
     BackgroundTasks,
     PasswordResetService,
     AccountService,
-    KakaoAdminClient,
   ],
   exports: [AuthService, RevocationPrefetchMiddleware],
 })

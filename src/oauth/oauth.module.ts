@@ -20,6 +20,7 @@ import { OAuthHandoffService } from './flow/oauth-handoff.service.js';
 import { OAuthStateStore } from './flow/oauth-state.store.js';
 import { OAuthStrategyRegistry } from './flow/oauth-strategy.registry.js';
 import { SocialAuthController } from './flow/social-auth.controller.js';
+import { KakaoTokenController } from './kakao/kakao-token.controller.js';
 import { KakaoTokenService } from './kakao/kakao-token.service.js';
 import { SOCIAL_PROVIDER_DEFINITIONS, type SocialProvider } from './providers/index.js';
 import type { ProfileVerify, SocialProviderDefinition } from './providers/provider-definition.js';
@@ -65,7 +66,7 @@ const strategy = (definition: SocialProviderDefinition<SocialProvider>) => ({
 /** Social login (SPEC §3): the providers of `providers/index.ts`, and Kakao token sign-in. */
 @Module({
   imports: [AuthModule, UsersModule, StoreModule, TimeModule],
-  controllers: [OAuthController, SocialAuthController],
+  controllers: [OAuthController, SocialAuthController, KakaoTokenController],
   providers: [
     RateLimitMiddleware,
     OAuthStateStore,
