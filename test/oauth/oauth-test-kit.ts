@@ -7,21 +7,15 @@
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import type request from 'supertest';
-import {
-  type EmulatorUser,
-  type OAuthEmulator,
-  startGitHubEmulator,
-  startGoogleEmulator,
-  startKakaoEmulator,
-  startNaverEmulator,
-} from '../emulators/index.js';
+import { SOCIAL_PROVIDERS, type SocialProvider } from '../../src/oauth/providers/index.js';
+import { EMULATOR_STARTERS, type EmulatorUser, type OAuthEmulator } from '../emulators/index.js';
 import type { TestApp } from '../support/test-app.js';
 
 /** Booting the app and the emulators on two shared cores can take longer than Jest's 5 s. */
 export const BOOT_TIMEOUT_MS = 60_000;
 
-export type Provider = 'kakao' | 'google' | 'github' | 'naver';
-export const PROVIDERS: Provider[] = ['kakao', 'google', 'github', 'naver'];
+export type Provider = SocialProvider;
+export const PROVIDERS: Provider[] = [...SOCIAL_PROVIDERS];
 
 export const FRONTEND = 'http://localhost:3000/oauth-redirect';
 export const callbackUrl = (provider: Provider) => `http://localhost:8080/login/oauth2/code/${provider}`;
@@ -30,20 +24,13 @@ export const clientId = (provider: Provider) => `${provider}-client-id-123`;
 export const clientSecret = (provider: Provider) => `${provider}-client-secret`;
 export const KAKAO_APP_ID = 424242;
 
-const starters: Record<Provider, () => Promise<OAuthEmulator>> = {
-  kakao: () => startKakaoEmulator(),
-  google: () => startGoogleEmulator(),
-  github: () => startGitHubEmulator(),
-  naver: () => startNaverEmulator(),
-};
-
 export type Emulators = Record<Provider, OAuthEmulator>;
 
 /** One emulator per provider, each with this service registered as a client. */
 export async function startEmulators(): Promise<Emulators> {
   const entries = await Promise.all(
     PROVIDERS.map(async (provider) => {
-      const emulator = await starters[provider]();
+      const emulator = await EMULATOR_STARTERS[provider]();
       emulator.registerClient({
         clientId: clientId(provider),
         clientSecret: clientSecret(provider),
