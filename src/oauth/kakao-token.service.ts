@@ -4,7 +4,7 @@ import { type LoginResult, AuthService } from '../auth/auth.service.js';
 import { AppException } from '../common/errors/app.exception.js';
 import { oauthConfig } from '../config/oauth.config.js';
 import { asRecord, kakaoProfile, ProfileShapeError, type SocialProfile } from './social-profile.mapper.js';
-import { SocialAccountService } from './social-account.service.js';
+import { SocialAccountService } from '../users/social-account.service.js';
 
 /** How long one call to Kakao may take before the client gets 502 KAKAO_UNAVAILABLE. */
 const KAKAO_TIMEOUT_MS = 5_000;

@@ -19,7 +19,7 @@ import { OAuthDiagnosticsService } from './oauth-diagnostics.service.js';
 import { OAuthFailureFilter } from './oauth-failure.filter.js';
 import { OAuthHandoffService } from './oauth-handoff.service.js';
 import { OAuthStateStore } from './oauth-state.store.js';
-import { SocialAccountService } from './social-account.service.js';
+import { SocialAccountService } from '../users/social-account.service.js';
 import { SocialAuthController } from './social-auth.controller.js';
 import { GitHubStrategy } from './strategies/github.strategy.js';
 import { GoogleStrategy } from './strategies/google.strategy.js';

@@ -1,9 +1,9 @@
 import { AppException } from '../common/errors/app.exception.js';
-import type { UserEntity } from '../users/user.entity.js';
-import { DuplicateUserError, type NewUser } from '../users/users.repository.js';
-import type { UsersService } from '../users/users.service.js';
+import type { UserEntity } from './user.entity.js';
+import { DuplicateUserError, type NewUser } from './users.repository.js';
+import type { UsersService } from './users.service.js';
 import { nicknameBase, nicknameCandidate, SocialAccountService, usableEmail } from './social-account.service.js';
-import type { SocialProfile } from './social-profile.mapper.js';
+import type { SocialProfile } from '../oauth/social-profile.mapper.js';
 
 const profile = (overrides: Partial<SocialProfile> = {}): SocialProfile => ({
   provider: 'kakao',

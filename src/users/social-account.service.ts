@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppException } from '../common/errors/app.exception.js';
 import { emailRules, firstFailure } from '../common/validation/field-rules.js';
-import type { UserEntity } from '../users/user.entity.js';
-import { DuplicateUserError } from '../users/users.repository.js';
-import { UsersService } from '../users/users.service.js';
-import type { SocialProfile } from './social-profile.mapper.js';
+import type { UserEntity } from './user.entity.js';
+import { DuplicateUserError } from './users.repository.js';
+import { UsersService } from './users.service.js';
+import type { SocialProfile } from '../oauth/social-profile.mapper.js';
 
 /** Nickname and name columns hold 10 characters (SPEC §2). */
 export const NICKNAME_MAX = 10;
