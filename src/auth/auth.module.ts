@@ -18,12 +18,12 @@ import { LoginThrottleService } from './login-throttle.service.js';
 import { PasswordService } from './password.service.js';
 import { SessionsController } from './sessions.controller.js';
 import { BackgroundTasks } from '../common/async/background-tasks.js';
-import { AccountService } from './account.service.js';
-import { PasswordController } from './password.controller.js';
-import { AccountController } from './account.controller.js';
+import { AccountService } from '../users/account/account.service.js';
+import { PasswordController } from '../users/account/password.controller.js';
+import { AccountController } from '../users/account/account.controller.js';
 import { KakaoAdminClient } from './kakao-admin.client.js';
 import { KakaoUnlinkController } from './kakao-unlink.controller.js';
-import { PasswordResetService } from './password-reset.service.js';
+import { PasswordResetService } from '../users/account/password-reset.service.js';
 
 @Module({
   imports: [UsersModule, TokenModule, MailModule, StoreModule, TimeModule, SecurityModule],

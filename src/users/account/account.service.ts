@@ -2,21 +2,21 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { BackgroundTasks } from '../common/async/background-tasks.js';
-import type { Principal } from '../common/decorators/current-user.decorator.js';
-import { AppException } from '../common/errors/app.exception.js';
-import { firstFailure } from '../common/validation/field-rules.js';
-import { Clock } from '../common/time/clock.js';
-import { authConfig } from '../config/auth.config.js';
-import { PasswordResetTokenService } from '../token/password-reset-token.service.js';
-import { passwordRequiredRules } from './dto/password.rules.js';
-import { KakaoAdminClient, KakaoUnlinkError } from './kakao-admin.client.js';
-import { MailService } from '../mail/mail.service.js';
-import { SessionService } from '../token/session.service.js';
-import { UsersService } from '../users/users.service.js';
-import { LoginThrottleService } from './login-throttle.service.js';
-import { PasswordService } from './password.service.js';
-import { SecurityEvents } from '../common/security/security-events.js';
+import { BackgroundTasks } from '../../common/async/background-tasks.js';
+import type { Principal } from '../../common/decorators/current-user.decorator.js';
+import { AppException } from '../../common/errors/app.exception.js';
+import { firstFailure } from '../../common/validation/field-rules.js';
+import { Clock } from '../../common/time/clock.js';
+import { authConfig } from '../../config/auth.config.js';
+import { PasswordResetTokenService } from '../../token/password-reset-token.service.js';
+import { passwordRequiredRules } from '../../auth/dto/password.rules.js';
+import { KakaoAdminClient, KakaoUnlinkError } from '../../auth/kakao-admin.client.js';
+import { MailService } from '../../mail/mail.service.js';
+import { SessionService } from '../../token/session.service.js';
+import { UsersService } from '../users.service.js';
+import { LoginThrottleService } from '../../auth/login-throttle.service.js';
+import { PasswordService } from '../../auth/password.service.js';
+import { SecurityEvents } from '../../common/security/security-events.js';
 
 /** The signed-in account: password change and withdrawal (SPEC §5, endpoints 11 and 16). */
 @Injectable()
