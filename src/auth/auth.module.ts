@@ -16,7 +16,7 @@ import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { RevocationPrefetchMiddleware } from './guards/revocation-prefetch.middleware.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 import { PasswordService } from './password.service.js';
-import { SessionsController } from './sessions.controller.js';
+import { SessionsController } from '../token/sessions.controller.js';
 import { BackgroundTasks } from '../common/async/background-tasks.js';
 import { AccountService } from '../users/account/account.service.js';
 import { PasswordController } from '../users/account/password.controller.js';
