@@ -14,7 +14,7 @@ import { JwtTokenService } from '../token/jwt-token.service.js';
 import { CLIENT_IP_MAX, USER_AGENT_MAX } from '../token/session.entity.js';
 import { SessionService, type TokenPair } from '../token/session.service.js';
 import { mapUser, type UserResponse } from '../users/user.mapper.js';
-import { DuplicateUserError } from '../users/users.repository.js';
+import { DuplicateUserError } from '../users/users.errors.js';
 import { UsersService } from '../users/users.service.js';
 import type { LoginDto } from './dto/login.dto.js';
 import type { SignupDto } from './dto/signup.dto.js';

@@ -1,6 +1,7 @@
 import { AppException } from '../common/errors/app.exception.js';
 import type { UserEntity } from './user.entity.js';
-import { DuplicateUserError, type NewUser } from './users.repository.js';
+import { DuplicateUserError } from './users.errors.js';
+import type { NewUser } from './users.repository.js';
 import type { UsersService } from './users.service.js';
 import { nicknameBase, nicknameCandidate, SocialAccountService, usableEmail } from './social-account.service.js';
 import type { SocialProfile } from '../oauth/social-profile.mapper.js';

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppException } from '../common/errors/app.exception.js';
 import { emailRules, firstFailure } from '../common/validation/field-rules.js';
 import type { UserEntity } from './user.entity.js';
-import { DuplicateUserError } from './users.repository.js';
+import { DuplicateUserError } from './users.errors.js';
 import { UsersService } from './users.service.js';
 import type { SocialProfile } from '../oauth/social-profile.mapper.js';
 
