@@ -19,7 +19,6 @@ import { OAuthDiagnosticsService } from './oauth-diagnostics.service.js';
 import { OAuthFailureFilter } from './oauth-failure.filter.js';
 import { OAuthHandoffService } from './oauth-handoff.service.js';
 import { OAuthStateStore } from './oauth-state.store.js';
-import { SocialAccountService } from '../users/social-account.service.js';
 import { SocialAuthController } from './social-auth.controller.js';
 import { GitHubStrategy } from './strategies/github.strategy.js';
 import { GoogleStrategy } from './strategies/google.strategy.js';
@@ -62,7 +61,6 @@ const strategy = (provider: SocialProvider, type: StrategyClass) => ({
     { provide: RATE_LIMIT_REFUSAL_RESPONDER, useExisting: OAuthFailureFilter },
     OAuthHandoffService,
     OAuthDiagnosticsService,
-    SocialAccountService,
     KakaoTokenService,
     strategy('kakao', KakaoStrategy),
     strategy('google', GoogleStrategy),
