@@ -16,18 +16,12 @@ import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { RevocationPrefetchMiddleware } from './guards/revocation-prefetch.middleware.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 import { PasswordService } from './password.service.js';
-import { SessionsController } from '../token/sessions.controller.js';
-import { BackgroundTasks } from '../common/async/background-tasks.js';
-import { AccountService } from '../users/account/account.service.js';
-import { PasswordController } from '../users/account/password.controller.js';
-import { AccountController } from '../users/account/account.controller.js';
 import { KakaoAdminClient } from './kakao-admin.client.js';
 import { KakaoUnlinkController } from './kakao-unlink.controller.js';
-import { PasswordResetService } from '../users/account/password-reset.service.js';
 
 @Module({
   imports: [UsersModule, TokenModule, MailModule, StoreModule, TimeModule, SecurityModule],
-  controllers: [AuthController, SessionsController, PasswordController, AccountController, KakaoUnlinkController],
+  controllers: [AuthController, KakaoUnlinkController],
   providers: [
     AuthService,
     EmailVerificationService,
@@ -35,12 +29,11 @@ import { PasswordResetService } from '../users/account/password-reset.service.js
     LoginThrottleService,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     RevocationPrefetchMiddleware,
-    BackgroundTasks,
-    PasswordResetService,
-    AccountService,
     KakaoAdminClient,
   ],
-  exports: [AuthService, RevocationPrefetchMiddleware],
+  // PasswordService, LoginThrottleService and KakaoAdminClient: the account lifecycle (users/account) checks
+  // passwords like a login and unlinks Kakao accounts on withdrawal.
+  exports: [AuthService, RevocationPrefetchMiddleware, PasswordService, LoginThrottleService, KakaoAdminClient],
 })
 export class AuthModule implements OnModuleInit {
   constructor(@Inject(authConfig.KEY) private readonly auth: ConfigType<typeof authConfig>) {}
