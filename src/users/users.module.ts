@@ -9,6 +9,7 @@ import { UsersService } from './users.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity]), StoreModule],
   providers: [UsersRepository, UsersService, SocialAccountService],
-  exports: [UsersService, SocialAccountService],
+  // The repository too: the account lifecycle (users/account) and sign-up and login (auth) read and write it.
+  exports: [UsersService, SocialAccountService, UsersRepository],
 })
 export class UsersModule {}

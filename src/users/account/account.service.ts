@@ -13,6 +13,7 @@ import { passwordRequiredRules } from '../../auth/dto/password.rules.js';
 import { KakaoAdminClient, KakaoUnlinkError } from '../../auth/kakao-admin.client.js';
 import { MailService } from '../../mail/mail.service.js';
 import { SessionService } from '../../token/session.service.js';
+import { UsersRepository } from '../users.repository.js';
 import { UsersService } from '../users.service.js';
 import { LoginThrottleService } from '../../auth/login-throttle.service.js';
 import { PasswordService } from '../../auth/password.service.js';
@@ -29,7 +30,8 @@ export class AccountService {
     private readonly resetTokens: PasswordResetTokenService,
     private readonly kakao: KakaoAdminClient,
     private readonly clock: Clock,
-    private readonly users: UsersService,
+    private readonly users: UsersRepository,
+    private readonly profiles: UsersService,
     private readonly passwords: PasswordService,
     private readonly sessions: SessionService,
     private readonly throttle: LoginThrottleService,
@@ -44,7 +46,7 @@ export class AccountService {
    * sets the new one and revokes every other session; the caller's stays.
    */
   async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
-    const user = await this.users.findAccount(principal.userId);
+    const user = await this.users.findById(principal.userId);
     if (!user) throw new AppException('TOKEN_INVALID');
     if (!user.passwordHash) throw new AppException('PASSWORD_NOT_SET');
     await this.checkCurrentPassword(user.email, currentPassword, user.passwordHash);
@@ -84,7 +86,7 @@ export class AccountService {
    * without undoing anything.
    */
   async withdraw(principal: Principal, password: unknown): Promise<void> {
-    const user = await this.users.findAccount(principal.userId);
+    const user = await this.users.findById(principal.userId);
     if (!user) throw new AppException('TOKEN_INVALID');
     if (user.provider === 'local' && user.passwordHash) {
       const failure = firstFailure(passwordRequiredRules, password);
@@ -109,7 +111,7 @@ export class AccountService {
       await this.sessions.revokeAllOfUser(userId, 'account_deleted', { manager });
       await this.resetTokens.discard(userId, manager);
     });
-    await this.users.forgetProfile(userId);
+    await this.profiles.forgetProfile(userId);
     this.events.emit('account.deleted', { userId });
     this.background.run('farewell-mail', () => this.mail.sendFarewell(email));
     if (kakaoUserId !== null && this.kakao.configured) await this.unlinkAtKakao(kakaoUserId);

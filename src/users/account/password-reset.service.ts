@@ -10,7 +10,7 @@ import { authConfig } from '../../config/auth.config.js';
 import { MailService } from '../../mail/mail.service.js';
 import { PasswordResetTokenService } from '../../token/password-reset-token.service.js';
 import { SessionService } from '../../token/session.service.js';
-import { UsersService } from '../users.service.js';
+import { UsersRepository } from '../users.repository.js';
 import { EmailKeys } from '../../common/security/email-keys.js';
 import { SecurityEvents } from '../../common/security/security-events.js';
 import { LoginThrottleService } from '../../auth/login-throttle.service.js';
@@ -35,7 +35,7 @@ export class PasswordResetService {
   constructor(
     @Inject(authConfig.KEY) private readonly auth: ConfigType<typeof authConfig>,
     @InjectDataSource() private readonly db: DataSource,
-    private readonly users: UsersService,
+    private readonly users: UsersRepository,
     private readonly passwords: PasswordService,
     private readonly tokens: PasswordResetTokenService,
     private readonly sessions: SessionService,
