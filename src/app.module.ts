@@ -12,6 +12,7 @@ import { HealthModule } from './health/health.module.js';
 import { MailModule } from './mail/mail.module.js';
 import { OAuthModule } from './oauth/oauth.module.js';
 import { TokenModule } from './token/token.module.js';
+import { AccountModule } from './users/account/account.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({
@@ -28,8 +29,10 @@ import { UsersModule } from './users/users.module.js';
     StoreModule,
     MailModule,
     UsersModule,
-    TokenModule,
+    // Routes and the OpenAPI document follow this order: sign-in, then sessions, password and withdrawal.
     AuthModule,
+    TokenModule,
+    AccountModule,
     OAuthModule,
     HealthModule,
   ],

@@ -11,7 +11,7 @@ import { UserResponse } from '../users/user.mapper.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthService } from './auth.service.js';
 import { LoginDto } from './dto/login.dto.js';
-import { RefreshDto } from './dto/refresh.dto.js';
+import { RefreshDto } from '../token/dto/refresh.dto.js';
 import { LoginResponse, TokenPairResponse } from './dto/responses.dto.js';
 import { SendCodeDto } from './dto/send-code.dto.js';
 import { SignupDto } from './dto/signup.dto.js';

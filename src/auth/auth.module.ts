@@ -16,17 +16,10 @@ import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { RevocationPrefetchMiddleware } from './guards/revocation-prefetch.middleware.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 import { PasswordService } from './password.service.js';
-import { SessionsController } from './sessions.controller.js';
-import { BackgroundTasks } from '../common/async/background-tasks.js';
-import { AccountService } from './account.service.js';
-import { PasswordController } from './password.controller.js';
-import { AccountController } from './account.controller.js';
-import { KakaoModule } from '../oauth/kakao/kakao.module.js';
-import { PasswordResetService } from './password-reset.service.js';
 
 @Module({
-  imports: [UsersModule, TokenModule, MailModule, StoreModule, TimeModule, SecurityModule, KakaoModule],
-  controllers: [AuthController, SessionsController, PasswordController, AccountController],
+  imports: [UsersModule, TokenModule, MailModule, StoreModule, TimeModule, SecurityModule],
+  controllers: [AuthController],
   providers: [
     AuthService,
     EmailVerificationService,
@@ -34,11 +27,9 @@ import { PasswordResetService } from './password-reset.service.js';
     LoginThrottleService,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     RevocationPrefetchMiddleware,
-    BackgroundTasks,
-    PasswordResetService,
-    AccountService,
   ],
-  exports: [AuthService, RevocationPrefetchMiddleware],
+  // PasswordService and LoginThrottleService: the account lifecycle (users/account) checks passwords like a login.
+  exports: [AuthService, RevocationPrefetchMiddleware, PasswordService, LoginThrottleService],
 })
 export class AuthModule implements OnModuleInit {
   constructor(@Inject(authConfig.KEY) private readonly auth: ConfigType<typeof authConfig>) {}

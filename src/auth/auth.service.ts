@@ -14,7 +14,8 @@ import { JwtTokenService } from '../token/jwt-token.service.js';
 import { CLIENT_IP_MAX, USER_AGENT_MAX } from '../token/session.entity.js';
 import { SessionService, type TokenPair } from '../token/session.service.js';
 import { mapUser, type UserResponse } from '../users/user.mapper.js';
-import { DuplicateUserError } from '../users/users.repository.js';
+import { DuplicateUserError } from '../users/users.errors.js';
+import { UsersRepository } from '../users/users.repository.js';
 import { UsersService } from '../users/users.service.js';
 import type { LoginDto } from './dto/login.dto.js';
 import type { SignupDto } from './dto/signup.dto.js';
@@ -34,7 +35,8 @@ export class AuthService {
   constructor(
     @Inject(authConfig.KEY) private readonly auth: ConfigType<typeof authConfig>,
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
-    private readonly users: UsersService,
+    private readonly users: UsersRepository,
+    private readonly profiles: UsersService,
     private readonly passwords: PasswordService,
     private readonly codes: EmailCodeService,
     private readonly sessions: SessionService,
@@ -101,7 +103,7 @@ export class AuthService {
    * no session opens once that password has been replaced meanwhile.
    */
   async issueLogin(userId: number, passwordHash: string | null = null): Promise<LoginResult> {
-    const user = await this.users.getProfile(userId);
+    const user = await this.profiles.getProfile(userId);
     if (!user) throw new AppException('INVALID_CREDENTIALS');
     const client = currentClient();
     const session = await this.sessions.createSession(

@@ -25,7 +25,6 @@ import { KakaoTokenService } from './kakao/kakao-token.service.js';
 import { SOCIAL_PROVIDER_DEFINITIONS, type SocialProvider } from './providers/index.js';
 import type { ProfileVerify, SocialProviderDefinition } from './providers/provider-definition.js';
 import type { SocialProfile } from './providers/social-profile.js';
-import { SocialAccountService } from './social-account.service.js';
 
 /** passport's verify callback: maps the profile only; the account rules live in SocialAccountService. */
 function verifyWith(definition: SocialProviderDefinition<SocialProvider>): ProfileVerify {
@@ -77,7 +76,6 @@ const strategy = (definition: SocialProviderDefinition<SocialProvider>) => ({
     { provide: RATE_LIMIT_REFUSAL_RESPONDER, useExisting: OAuthFailureFilter },
     OAuthHandoffService,
     OAuthDiagnosticsService,
-    SocialAccountService,
     KakaoTokenService,
     ...SOCIAL_PROVIDER_DEFINITIONS.map(strategy),
   ],

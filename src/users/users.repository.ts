@@ -4,6 +4,7 @@ import { type EntityManager, IsNull, QueryFailedError, Repository } from 'typeor
 import { sqlState, violatedConstraint } from '../common/errors/dependency-errors.js';
 import { queryRows } from '../database/query.js';
 import { type AuthProvider, UserEntity } from './user.entity.js';
+import { DuplicateUserError, type UniqueField } from './users.errors.js';
 
 export interface NewUser {
   email: string;
@@ -15,16 +16,6 @@ export interface NewUser {
   addressGugun: string | null;
   provider: AuthProvider;
   providerUserId: string | null;
-}
-
-export type UniqueField = 'email' | 'nickname' | 'identity';
-
-/** Thrown when an insert hits one of the unique indexes; says which. */
-export class DuplicateUserError extends Error {
-  constructor(readonly field: UniqueField) {
-    super(`duplicate ${field}`);
-    this.name = 'DuplicateUserError';
-  }
 }
 
 const CONSTRAINT_FIELDS: Record<string, UniqueField> = {

@@ -9,7 +9,7 @@ import { OAuthFailure } from './oauth-failure.js';
 import { OAuthFailureFilter } from './oauth-failure.filter.js';
 import { OAuthHandoffService, sendRedirect } from './oauth-handoff.service.js';
 import { SOCIAL_PROVIDERS } from '../providers/index.js';
-import { SocialAccountService } from '../social-account.service.js';
+import { SocialAccountService } from '../../users/social-account.service.js';
 import { SocialLogin } from './social-login.decorator.js';
 
 const PROVIDER_PARAM = { name: 'provider', enum: SOCIAL_PROVIDERS, description: '소셜 로그인 제공자' };

@@ -5,7 +5,7 @@ import { AppException } from '../../common/errors/app.exception.js';
 import { oauthConfig } from '../../config/oauth.config.js';
 import { kakaoProfile } from '../providers/kakao.provider.js';
 import { asRecord, ProfileShapeError, type SocialProfile } from '../providers/social-profile.js';
-import { SocialAccountService } from '../social-account.service.js';
+import { SocialAccountService } from '../../users/social-account.service.js';
 
 /** How long one call to Kakao may take before the client gets 502 KAKAO_UNAVAILABLE. */
 const KAKAO_TIMEOUT_MS = 5_000;

@@ -1,16 +1,7 @@
 import type { SocialProvider } from './index.js';
 
-/** What a provider says about a user, in one shape for every provider; each definition maps its own. */
-export interface SocialProfile {
-  provider: SocialProvider;
-  providerUserId: string;
-  /** As the provider gave it; null when it gave none (not consented). */
-  email: string | null;
-  /** The provider vouches for the address (Kakao `is_email_verified`, Google `email_verified`, …). */
-  emailVerified: boolean;
-  nickname: string | null;
-  name: string | null;
-}
+/** What a provider says about a user, in the one shape the account rules (Users) read; each definition maps its own. */
+export type { SocialProfile } from '../../users/social-account.service.js';
 
 type Json = Record<string, unknown>;
 

@@ -2,21 +2,22 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { BackgroundTasks } from '../common/async/background-tasks.js';
-import type { Principal } from '../common/decorators/current-user.decorator.js';
-import { AppException } from '../common/errors/app.exception.js';
-import { firstFailure } from '../common/validation/field-rules.js';
-import { Clock } from '../common/time/clock.js';
-import { authConfig } from '../config/auth.config.js';
-import { PasswordResetTokenService } from '../token/password-reset-token.service.js';
-import { passwordRequiredRules } from './dto/password.rules.js';
-import { KakaoAdminClient, KakaoUnlinkError } from '../oauth/kakao/kakao-admin.client.js';
-import { MailService } from '../mail/mail.service.js';
-import { SessionService } from '../token/session.service.js';
-import { UsersService } from '../users/users.service.js';
-import { LoginThrottleService } from './login-throttle.service.js';
-import { PasswordService } from './password.service.js';
-import { SecurityEvents } from '../common/security/security-events.js';
+import { BackgroundTasks } from '../../common/async/background-tasks.js';
+import type { Principal } from '../../common/decorators/current-user.decorator.js';
+import { AppException } from '../../common/errors/app.exception.js';
+import { firstFailure } from '../../common/validation/field-rules.js';
+import { Clock } from '../../common/time/clock.js';
+import { authConfig } from '../../config/auth.config.js';
+import { PasswordResetTokenService } from '../../token/password-reset-token.service.js';
+import { passwordRequiredRules } from '../../auth/dto/password.rules.js';
+import { KakaoAdminClient, KakaoUnlinkError } from '../../oauth/kakao/kakao-admin.client.js';
+import { MailService } from '../../mail/mail.service.js';
+import { SessionService } from '../../token/session.service.js';
+import { UsersRepository } from '../users.repository.js';
+import { UsersService } from '../users.service.js';
+import { LoginThrottleService } from '../../auth/login-throttle.service.js';
+import { PasswordService } from '../../auth/password.service.js';
+import { SecurityEvents } from '../../common/security/security-events.js';
 
 /** The signed-in account: password change and withdrawal (SPEC §5, endpoints 11 and 16). */
 @Injectable()
@@ -29,7 +30,8 @@ export class AccountService {
     private readonly resetTokens: PasswordResetTokenService,
     private readonly kakao: KakaoAdminClient,
     private readonly clock: Clock,
-    private readonly users: UsersService,
+    private readonly users: UsersRepository,
+    private readonly profiles: UsersService,
     private readonly passwords: PasswordService,
     private readonly sessions: SessionService,
     private readonly throttle: LoginThrottleService,
@@ -44,7 +46,7 @@ export class AccountService {
    * sets the new one and revokes every other session; the caller's stays.
    */
   async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
-    const user = await this.users.findAccount(principal.userId);
+    const user = await this.users.findById(principal.userId);
     if (!user) throw new AppException('TOKEN_INVALID');
     if (!user.passwordHash) throw new AppException('PASSWORD_NOT_SET');
     await this.checkCurrentPassword(user.email, currentPassword, user.passwordHash);
@@ -84,7 +86,7 @@ export class AccountService {
    * without undoing anything.
    */
   async withdraw(principal: Principal, password: unknown): Promise<void> {
-    const user = await this.users.findAccount(principal.userId);
+    const user = await this.users.findById(principal.userId);
     if (!user) throw new AppException('TOKEN_INVALID');
     if (user.provider === 'local' && user.passwordHash) {
       const failure = firstFailure(passwordRequiredRules, password);
@@ -109,7 +111,7 @@ export class AccountService {
       await this.sessions.revokeAllOfUser(userId, 'account_deleted', { manager });
       await this.resetTokens.discard(userId, manager);
     });
-    await this.users.forgetProfile(userId);
+    await this.profiles.forgetProfile(userId);
     this.events.emit('account.deleted', { userId });
     this.background.run('farewell-mail', () => this.mail.sendFarewell(email));
     if (kakaoUserId !== null && this.kakao.configured) await this.unlinkAtKakao(kakaoUserId);

@@ -2,19 +2,19 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { KeyValueStore } from '../cache/key-value.store.js';
-import { BackgroundTasks } from '../common/async/background-tasks.js';
-import { AppException, retryAfterSeconds } from '../common/errors/app.exception.js';
-import { Clock } from '../common/time/clock.js';
-import { authConfig } from '../config/auth.config.js';
-import { MailService } from '../mail/mail.service.js';
-import { PasswordResetTokenService } from '../token/password-reset-token.service.js';
-import { SessionService } from '../token/session.service.js';
-import { UsersService } from '../users/users.service.js';
-import { EmailKeys } from '../common/security/email-keys.js';
-import { SecurityEvents } from '../common/security/security-events.js';
-import { LoginThrottleService } from './login-throttle.service.js';
-import { PasswordService } from './password.service.js';
+import { KeyValueStore } from '../../cache/key-value.store.js';
+import { BackgroundTasks } from '../../common/async/background-tasks.js';
+import { AppException, retryAfterSeconds } from '../../common/errors/app.exception.js';
+import { Clock } from '../../common/time/clock.js';
+import { authConfig } from '../../config/auth.config.js';
+import { MailService } from '../../mail/mail.service.js';
+import { PasswordResetTokenService } from '../../token/password-reset-token.service.js';
+import { SessionService } from '../../token/session.service.js';
+import { UsersRepository } from '../users.repository.js';
+import { EmailKeys } from '../../common/security/email-keys.js';
+import { SecurityEvents } from '../../common/security/security-events.js';
+import { LoginThrottleService } from '../../auth/login-throttle.service.js';
+import { PasswordService } from '../../auth/password.service.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -35,7 +35,7 @@ export class PasswordResetService {
   constructor(
     @Inject(authConfig.KEY) private readonly auth: ConfigType<typeof authConfig>,
     @InjectDataSource() private readonly db: DataSource,
-    private readonly users: UsersService,
+    private readonly users: UsersRepository,
     private readonly passwords: PasswordService,
     private readonly tokens: PasswordResetTokenService,
     private readonly sessions: SessionService,

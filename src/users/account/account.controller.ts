@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, HttpCode } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, type Principal } from '../common/decorators/current-user.decorator.js';
-import { FIELD_MESSAGES as M, SUCCESS_MESSAGES as S } from '../common/errors/error-catalogue.js';
-import { ApiEnvelope, ApiErrors } from '../common/http/api-docs.decorators.js';
-import { type ApiResponse, success } from '../common/http/api-response.js';
+import { CurrentUser, type Principal } from '../../common/decorators/current-user.decorator.js';
+import { FIELD_MESSAGES as M, SUCCESS_MESSAGES as S } from '../../common/errors/error-catalogue.js';
+import { ApiEnvelope, ApiErrors } from '../../common/http/api-docs.decorators.js';
+import { type ApiResponse, success } from '../../common/http/api-response.js';
 import { AccountService } from './account.service.js';
 import { WithdrawDto } from './dto/password-reset.dto.js';
 

@@ -1,9 +1,14 @@
 import { AppException } from '../common/errors/app.exception.js';
-import type { UserEntity } from '../users/user.entity.js';
-import { DuplicateUserError, type NewUser } from '../users/users.repository.js';
-import type { UsersService } from '../users/users.service.js';
-import { nicknameBase, nicknameCandidate, SocialAccountService, usableEmail } from './social-account.service.js';
-import type { SocialProfile } from './providers/social-profile.js';
+import type { UserEntity } from './user.entity.js';
+import { DuplicateUserError } from './users.errors.js';
+import type { NewUser, UsersRepository } from './users.repository.js';
+import {
+  nicknameBase,
+  nicknameCandidate,
+  SocialAccountService,
+  type SocialProfile,
+  usableEmail,
+} from './social-account.service.js';
 
 const profile = (overrides: Partial<SocialProfile> = {}): SocialProfile => ({
   provider: 'kakao',
@@ -54,7 +59,7 @@ describe('SocialAccountService', () => {
     let nicknameRaces = options.raceNickname ?? 0;
     let identityLookups = 0;
     const winner = { id: '7' } as UserEntity;
-    const users: Partial<UsersService> = {
+    const users: Partial<UsersRepository> = {
       findByProviderIdentity: () => Promise.resolve(options.raceIdentity && identityLookups++ > 0 ? winner : null),
       findLocalByEmail: () => Promise.resolve(options.local ? ({ id: '1' } as UserEntity) : null),
       findNicknamesStartingWith: (stem) => Promise.resolve([...taken].filter((name) => name.startsWith(stem))),
@@ -69,7 +74,7 @@ describe('SocialAccountService', () => {
         return Promise.resolve({ id: '99', ...user } as UserEntity);
       },
     };
-    return { service: new SocialAccountService(users as UsersService), created, winner };
+    return { service: new SocialAccountService(users as UsersRepository), created, winner };
   }
 
   it('creates a social account without password or birth date, name falling back to the nickname', async () => {

@@ -1,10 +1,24 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppException } from '../common/errors/app.exception.js';
 import { emailRules, firstFailure } from '../common/validation/field-rules.js';
-import type { UserEntity } from '../users/user.entity.js';
-import { DuplicateUserError } from '../users/users.repository.js';
-import { UsersService } from '../users/users.service.js';
-import type { SocialProfile } from './providers/social-profile.js';
+import type { AuthProvider, UserEntity } from './user.entity.js';
+import { DuplicateUserError } from './users.errors.js';
+import { UsersRepository } from './users.repository.js';
+
+/**
+ * What a social provider says about the person, as OAuth maps it from the
+ * provider's answer; the account rules read nothing else.
+ */
+export interface SocialProfile {
+  provider: Exclude<AuthProvider, 'local'>;
+  providerUserId: string;
+  /** As the provider gave it; null when it gave none (not consented). */
+  email: string | null;
+  /** The provider vouches for the address. */
+  emailVerified: boolean;
+  nickname: string | null;
+  name: string | null;
+}
 
 /** Nickname and name columns hold 10 characters (SPEC §2). */
 export const NICKNAME_MAX = 10;
@@ -56,7 +70,7 @@ export function nicknameCandidate(base: string, suffix: number): string {
 export class SocialAccountService {
   private readonly logger = new Logger(SocialAccountService.name);
 
-  constructor(private readonly users: UsersService) {}
+  constructor(private readonly users: UsersRepository) {}
 
   /** The account of this provider identity, created now if it is the first login. */
   async signIn(profile: SocialProfile): Promise<UserEntity> {

@@ -1,10 +1,10 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, type Principal } from '../common/decorators/current-user.decorator.js';
-import { Public } from '../common/decorators/public.decorator.js';
-import { FIELD_MESSAGES as M, SUCCESS_MESSAGES as S } from '../common/errors/error-catalogue.js';
-import { ApiEnvelope, ApiErrors } from '../common/http/api-docs.decorators.js';
-import { type ApiResponse, success } from '../common/http/api-response.js';
+import { CurrentUser, type Principal } from '../../common/decorators/current-user.decorator.js';
+import { Public } from '../../common/decorators/public.decorator.js';
+import { FIELD_MESSAGES as M, SUCCESS_MESSAGES as S } from '../../common/errors/error-catalogue.js';
+import { ApiEnvelope, ApiErrors } from '../../common/http/api-docs.decorators.js';
+import { type ApiResponse, success } from '../../common/http/api-response.js';
 import { AccountService } from './account.service.js';
 import { PasswordChangeDto, PasswordResetConfirmDto, PasswordResetRequestDto } from './dto/password-reset.dto.js';
 import { PasswordResetService } from './password-reset.service.js';

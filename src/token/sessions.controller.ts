@@ -6,7 +6,7 @@ import { AppException } from '../common/errors/app.exception.js';
 import { FIELD_MESSAGES as M, SUCCESS_MESSAGES as S } from '../common/errors/error-catalogue.js';
 import { ApiEnvelope, ApiErrors } from '../common/http/api-docs.decorators.js';
 import { type ApiResponse, success } from '../common/http/api-response.js';
-import { SessionService } from '../token/session.service.js';
+import { SessionService } from './session.service.js';
 import { RefreshDto } from './dto/refresh.dto.js';
 import { mapSession, SessionResponse } from './dto/session.response.js';
 import { SecurityEvents } from '../common/security/security-events.js';

@@ -1,9 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { FIELD_MESSAGES as M } from '../../common/errors/error-catalogue.js';
-import { Field, emailRules, isString, required } from '../../common/validation/field-rules.js';
-import { NormalizeEmail } from '../../common/validation/transforms.js';
+import { FIELD_MESSAGES as M } from '../../../common/errors/error-catalogue.js';
+import { Field, emailRules, isString, required } from '../../../common/validation/field-rules.js';
+import { NormalizeEmail } from '../../../common/validation/transforms.js';
 import { Allow } from 'class-validator';
-import { newPasswordRules } from './password.rules.js';
+import { newPasswordRules } from '../../../auth/dto/password.rules.js';
 
 export class PasswordResetRequestDto {
   @ApiProperty({ example: 'user@example.com', maxLength: 100 })

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { SOCIAL_PROVIDERS } from '../../oauth/providers/index.js';
-import type { ActiveSession } from '../../token/session.repository.js';
+import type { ActiveSession } from '../session.repository.js';
 import type { AuthProvider } from '../../users/user.entity.js';
 
 /** An item of `GET /api/auth/sessions` (SPEC §5). Times are ISO 8601 in UTC (`Z`). */
