@@ -15,7 +15,7 @@ import {
   providerUser,
   startEmulators,
   userRows,
-} from '../oauth/oauth-test-kit.js';
+} from '../support/oauth.js';
 import {
   expectError,
   logIn,

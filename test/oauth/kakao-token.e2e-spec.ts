@@ -10,7 +10,7 @@ import {
   startEmulators,
   userRows,
   usersCount,
-} from './oauth-test-kit.js';
+} from '../support/oauth.js';
 
 /** Seed 001: the frontend holds a Kakao access token and signs in with it. */
 describe('POST /api/auth/social/kakao', () => {

@@ -21,7 +21,7 @@ import {
   userRows,
   usersCount,
   BOOT_TIMEOUT_MS,
-} from './oauth-test-kit.js';
+} from '../support/oauth.js';
 
 /**
  * Seed 000: why Kakao's code-for-token exchange fails, each reached through

@@ -16,7 +16,7 @@ import {
   startEmulators,
   userRows,
   usersCount,
-} from './oauth-test-kit.js';
+} from '../support/oauth.js';
 
 const APP = 'https://app.example.com/oauth/callback';
 const LOCAL_APP = 'http://localhost:5173/login-success';

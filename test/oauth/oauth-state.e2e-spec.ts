@@ -16,7 +16,7 @@ import {
   userRows,
   usersCount,
   BOOT_TIMEOUT_MS,
-} from './oauth-test-kit.js';
+} from '../support/oauth.js';
 
 /** The token requests an emulator has received so far. */
 const tokenRequests = (emulators: Emulators, provider: keyof Emulators) =>

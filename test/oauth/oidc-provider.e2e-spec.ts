@@ -10,7 +10,7 @@ import {
   landing,
   start,
   userRows,
-} from './oauth-test-kit.js';
+} from '../support/oauth.js';
 import {
   authorizeAtProvider,
   type OpAccount,

@@ -16,7 +16,7 @@ import {
   userRows,
   usersCount,
   BOOT_TIMEOUT_MS,
-} from './oauth-test-kit.js';
+} from '../support/oauth.js';
 
 describe('social login through each provider', () => {
   let emulators: Emulators;

@@ -10,7 +10,7 @@ import {
   providerUser,
   start,
   startEmulators,
-} from '../oauth/oauth-test-kit.js';
+} from '../support/oauth.js';
 import { logIn, signUp, type SignedUp, startTestApp, type TestApp, uniqueEmail } from '../support/test-app.js';
 
 /**

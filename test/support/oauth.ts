@@ -15,7 +15,7 @@ import {
   startKakaoEmulator,
   startNaverEmulator,
 } from '../emulators/index.js';
-import type { TestApp } from '../support/test-app.js';
+import type { TestApp } from './test-app.js';
 
 /** Booting the app and the emulators on two shared cores can take longer than Jest's 5 s. */
 export const BOOT_TIMEOUT_MS = 60_000;
