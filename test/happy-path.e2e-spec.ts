@@ -1,4 +1,4 @@
-import { logIn, signUp, startTestApp, type TestApp } from './support/test-app.js';
+import { logIn, signUp, startTestApp, type TestApp } from './support/kit.js';
 
 describe('the whole email/password journey', () => {
   let t: TestApp;

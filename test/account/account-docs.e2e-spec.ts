@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startTestApp, type TestApp } from '../support/kit.js';
 
 type Example = { value: { errorCode: string; message: string } };
 type Operation = {

@@ -1,6 +1,15 @@
 import { jest } from '@jest/globals';
-import { expectError, logIn, signUp, startTestApp, type TestApp } from '../support/test-app.js';
-import { bearer, claimsOf, sessionsOfUser, works } from './account-support.js';
+import {
+  bearer,
+  claimsOf,
+  expectError,
+  logIn,
+  sessionsOfUser,
+  signUp,
+  startTestApp,
+  type TestApp,
+  works,
+} from '../support/kit.js';
 
 jest.setTimeout(60_000);
 

@@ -3,16 +3,21 @@ import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { EmailKeys } from '../../src/common/security/email-keys.js';
 import { currentTraceId } from '../../src/common/logging/request-context.js';
-import { expectError, logIn, signUp, startTestApp, type TestApp, uniqueEmail } from '../support/test-app.js';
 import {
   backgroundIdle,
   bearer,
+  expectError,
   insertSocialAccount,
+  logIn,
   median,
   resetTokenFrom,
   sessionsOfUser,
+  signUp,
+  startTestApp,
   statusAndCode,
-} from './account-support.js';
+  type TestApp,
+  uniqueEmail,
+} from '../support/kit.js';
 
 jest.setTimeout(90_000);
 

@@ -1,7 +1,19 @@
 import { jest } from '@jest/globals';
-import { signHs256 } from '../security/security-support.js';
-import { expectError, logIn, signUp, startTestApp, type TestApp } from '../support/test-app.js';
-import { bearer, claimsOf, DAY_MS, sessionById, sessionsOfUser, statusAndCode, works } from './account-support.js';
+import {
+  bearer,
+  claimsOf,
+  DAY_MS,
+  expectError,
+  logIn,
+  sessionById,
+  sessionsOfUser,
+  signHs256,
+  signUp,
+  startTestApp,
+  statusAndCode,
+  type TestApp,
+  works,
+} from '../support/kit.js';
 
 jest.setTimeout(60_000);
 

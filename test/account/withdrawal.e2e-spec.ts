@@ -5,27 +5,30 @@ import type { AddressInfo } from 'node:net';
 import { currentTraceId } from '../../src/common/logging/request-context.js';
 import type { KakaoEmulator } from '../emulators/kakao.emulator.js';
 import {
+  bearer,
   BOOT_TIMEOUT_MS,
+  claimsOf,
   clientId,
   closeEmulators,
   emulatorEnv,
   type Emulators,
+  expectError,
   KAKAO_APP_ID,
   login,
-  providerUser,
-  startEmulators,
-  userRows,
-} from '../support/oauth.js';
-import {
-  expectError,
   logIn,
+  providerUser,
+  sessionById,
+  sessionsOfUser,
   signUp,
   signupBody,
+  startEmulators,
   startTestApp,
+  statusAndCode,
   type TestApp,
+  userRows,
   verifyEmail,
-} from '../support/test-app.js';
-import { bearer, claimsOf, sessionById, sessionsOfUser, statusAndCode, works } from './account-support.js';
+  works,
+} from '../support/kit.js';
 
 jest.setTimeout(90_000);
 

@@ -1,29 +1,27 @@
 import {
+  type ExpectedError,
   expectFailure,
   expectNoRowsWritten,
   FIELD_MESSAGE,
   LOGIN,
+  logIn,
   LOGOUT,
   ME,
   REFRESH,
-  refreshTokenRows,
+  refreshRows,
   REISSUE,
   SEND_PATH,
-  sessionRows,
+  sessionsOfUser,
   SIGNUP,
-  type ExpectedError,
-  validationFailed,
-  VERIFY_PATH,
-} from '../support/contract.js';
-import {
-  logIn,
   signUp,
   signupBody,
   startTestApp,
   type TestApp,
   uniqueEmail,
+  validationFailed,
+  VERIFY_PATH,
   verifyEmail,
-} from '../support/test-app.js';
+} from '../support/kit.js';
 
 /**
  * Hostile and malformed input: every request gets its 4xx envelope (never a
@@ -361,9 +359,9 @@ describe('bad input', () => {
 
   describe('afterwards', () => {
     it('left the live session untouched and the verified email still able to sign up', async () => {
-      const [live] = await sessionRows(t, session.userId);
-      expect(live.revoked_at).toBeNull();
-      expect(await refreshTokenRows(t, live.id)).toEqual([expect.objectContaining({ spent_at: null })]);
+      const [live] = await sessionsOfUser(t, session.userId);
+      expect(live.revokedAt).toBeNull();
+      expect(await refreshRows(t, live.id)).toEqual([expect.objectContaining({ spentAt: null })]);
       const me = await t.http.get(ME).set('Authorization', `Bearer ${session.accessToken}`);
       expect(me.status).toBe(200);
 

@@ -1,5 +1,4 @@
-import { LOGIN, ME } from '../support/contract.js';
-import { signUp, startTestApp, type TestApp } from '../support/test-app.js';
+import { LOGIN, ME, signUp, startTestApp, type TestApp } from '../support/kit.js';
 
 const VITE = 'http://localhost:5173';
 

@@ -1,7 +1,5 @@
 import { jest } from '@jest/globals';
-import { SEND_PATH, VERIFY_PATH } from '../support/contract.js';
-import { codeFrom } from '../support/smtp-sink.js';
-import { startTestApp, type TestApp, uniqueEmail } from '../support/test-app.js';
+import { codeFrom, SEND_PATH, startTestApp, type TestApp, uniqueEmail, VERIFY_PATH } from '../support/kit.js';
 
 /** The verification mail (SPEC §2): over real SMTP, and as three plain lines on stdout without SMTP. */
 

@@ -11,32 +11,30 @@ import {
   FIELD_MESSAGE,
   letTimePass,
   LOGIN,
+  logIn,
   LOGOUT,
   ME,
   otherCode,
   REFRESH,
-  refreshTokenRows,
+  refreshRows,
   REISSUE,
   SEND_PATH,
   sendCode,
   seoulDate,
   seoulTimestamp,
-  sessionRows,
+  sessionsOfUser,
   SIGNUP,
-  userRows,
-  validationFailed,
-  VERIFY_PATH,
-} from '../support/contract.js';
-import {
-  logIn,
   signUp,
   signupBody,
   startTestApp,
   type TestApp,
   uniqueEmail,
   uniqueNickname,
+  userRowsByEmail,
+  validationFailed,
+  VERIFY_PATH,
   verifyEmail,
-} from '../support/test-app.js';
+} from '../support/kit.js';
 
 /** Every row of the SPEC §2 message table and the generic errors of §1, each reached through its real cause. */
 
@@ -409,7 +407,7 @@ describe('SPEC §2 messages', () => {
 
       expect(res.status).toBe(201);
       expect(res.body.data).toMatchObject({ email: body.email, nickname: body.nickname, birthDate: '1900-01-01' });
-      expect(await userRows(t, body.email)).toHaveLength(1);
+      expect(await userRowsByEmail(t, body.email)).toHaveLength(1);
     });
 
     it('answers UNDER_AGE one day before the 14th birthday and accepts a 14th birthday today, keeping the ticket', async () => {
@@ -427,7 +425,7 @@ describe('SPEC §2 messages', () => {
       expect(await countRows(t)).toEqual(before);
       const res = await t.http.post(SIGNUP).send({ ...body, birthDate: fourteenToday });
       expect(res.status).toBe(201);
-      expect((await userRows(t, body.email))[0]?.birth_date).toBe(fourteenToday);
+      expect((await userRowsByEmail(t, body.email))[0]?.birth_date).toBe(fourteenToday);
     });
 
     it('answers EMAIL_NOT_VERIFIED to an email that never verified, and to another than the one verified', async () => {
@@ -442,7 +440,7 @@ describe('SPEC §2 messages', () => {
     it('answers EMAIL_NOT_VERIFIED to a second signup on one verification', async () => {
       const user = await signUp(t);
       await expectFailure(t, t.http.post(SIGNUP).send(signupBody({ email: user.email })), E.EMAIL_NOT_VERIFIED);
-      expect(await userRows(t, user.email)).toHaveLength(1);
+      expect(await userRowsByEmail(t, user.email)).toHaveLength(1);
     });
 
     it('answers EMAIL_ALREADY_EXISTS to the same email in another case and with surrounding spaces', async () => {
@@ -456,8 +454,8 @@ describe('SPEC §2 messages', () => {
         E.EMAIL_ALREADY_EXISTS,
       );
 
-      expect(await userRows(t, email)).toHaveLength(1);
-      expect(await userRows(t, email.toUpperCase())).toHaveLength(0);
+      expect(await userRowsByEmail(t, email)).toHaveLength(1);
+      expect(await userRowsByEmail(t, email.toUpperCase())).toHaveLength(0);
     });
 
     it('answers NICKNAME_ALREADY_EXISTS to a taken nickname, and the ticket still signs up with another', async () => {
@@ -467,7 +465,7 @@ describe('SPEC §2 messages', () => {
 
       await expectFailure(t, t.http.post(SIGNUP).send(body), E.NICKNAME_ALREADY_EXISTS);
 
-      expect(await userRows(t, body.email)).toHaveLength(0);
+      expect(await userRowsByEmail(t, body.email)).toHaveLength(0);
       const retry = await t.http.post(SIGNUP).send({ ...body, nickname: uniqueNickname() });
       expect(retry.status).toBe(201);
     });
@@ -540,7 +538,7 @@ describe('SPEC §2 messages', () => {
       );
 
       expectRetryAfter(res, LOGIN_FAILURE_WINDOW_S);
-      expect(await sessionRows(t, user.id)).toHaveLength(0);
+      expect(await sessionsOfUser(t, user.id)).toHaveLength(0);
     });
 
     it('answers LOGIN_THROTTLED with Retry-After for an email that does not exist', async () => {
@@ -581,8 +579,8 @@ describe('SPEC §2 messages', () => {
           withStatus(E.TOKEN_INVALID, 400),
         );
       }
-      const [session] = await sessionRows(t, user.id);
-      expect(session.revoked_at).toBeNull();
+      const [session] = await sessionsOfUser(t, user.id);
+      expect(session.revokedAt).toBeNull();
     });
 
     it('answers 400 TOKEN_INVALID to an expired access token', async () => {
@@ -604,8 +602,8 @@ describe('SPEC §2 messages', () => {
 
       await expectFailure(t, t.http.post(LOGOUT).set('Authorization', bearer(login.accessToken)), E.TOKEN_REVOKED);
 
-      const [session] = await sessionRows(t, user.id);
-      expect(session.revoked_reason).toBe('logout');
+      const [session] = await sessionsOfUser(t, user.id);
+      expect(session.revokedReason).toBe('logout');
     });
   });
 
@@ -628,8 +626,8 @@ describe('SPEC §2 messages', () => {
       for (const refreshToken of ['not-a-jwt', forged(login.refreshToken), login.accessToken]) {
         await expectFailure(t, t.http.post(REFRESH).send({ refreshToken }), E.REFRESH_TOKEN_INVALID);
       }
-      const [session] = await sessionRows(t, user.id);
-      expect(await refreshTokenRows(t, session.id)).toEqual([expect.objectContaining({ spent_at: null })]);
+      const [session] = await sessionsOfUser(t, user.id);
+      expect(await refreshRows(t, session.id)).toEqual([expect.objectContaining({ spentAt: null })]);
     });
 
     it('answers REFRESH_TOKEN_INVALID to an expired refresh token and revokes its session', async () => {
@@ -639,8 +637,8 @@ describe('SPEC §2 messages', () => {
 
       await expectFailure(t, t.http.post(REFRESH).send({ refreshToken: login.refreshToken }), E.REFRESH_TOKEN_INVALID);
 
-      const [session] = await sessionRows(t, user.id);
-      expect(session.revoked_reason).toBe('refresh_expired');
+      const [session] = await sessionsOfUser(t, user.id);
+      expect(session.revokedReason).toBe('refresh_expired');
     });
 
     it('answers REFRESH_TOKEN_REVOKED to a spent refresh token', async () => {
@@ -658,8 +656,8 @@ describe('SPEC §2 messages', () => {
 
       await expectFailure(t, t.http.post(REFRESH).send({ refreshToken: login.refreshToken }), E.REFRESH_TOKEN_REVOKED);
 
-      const [session] = await sessionRows(t, user.id);
-      expect(await refreshTokenRows(t, session.id)).toEqual([expect.objectContaining({ spent_at: null })]);
+      const [session] = await sessionsOfUser(t, user.id);
+      expect(await refreshRows(t, session.id)).toEqual([expect.objectContaining({ spentAt: null })]);
     });
   });
 
@@ -719,8 +717,8 @@ describe('SPEC §2 messages', () => {
         E.EXPIRED_REFRESH_TOKEN,
       );
 
-      const [session] = await sessionRows(t, user.id);
-      expect(session.revoked_reason).toBe('refresh_expired');
+      const [session] = await sessionsOfUser(t, user.id);
+      expect(session.revokedReason).toBe('refresh_expired');
     });
 
     it('answers 401 REFRESH_TOKEN_INVALID to a malformed, forged or access token', async () => {

@@ -1,9 +1,18 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { lintFromString, loadConfig } from '@redocly/openapi-core';
 import { resolve } from 'node:path';
-import { LOGOUT, ME, REISSUE, STATUS_TEXT } from '../support/contract.js';
-import { type OpenApiDocument, OpenApiResponseValidator } from '../support/openapi-validator.js';
-import { logIn, signUp, startTestApp, type TestApp } from '../support/test-app.js';
+import {
+  logIn,
+  LOGOUT,
+  ME,
+  type OpenApiDocument,
+  OpenApiResponseValidator,
+  REISSUE,
+  signUp,
+  startTestApp,
+  STATUS_TEXT,
+  type TestApp,
+} from '../support/kit.js';
 
 /**
  * SPEC §4 "Docs": the OpenAPI document is a contract a SPA can generate a

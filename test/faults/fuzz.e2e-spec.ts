@@ -2,8 +2,7 @@ import { createHmac } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import type { Server } from 'node:http';
-import { signUp, startTestApp, useRealServices, type TestApp } from '../support/test-app.js';
-import { countRows } from './fault-support.js';
+import { countRows, signUp, startTestApp, type TestApp, useRealServices } from '../support/kit.js';
 
 const SEED = 0x5eed_2025;
 /** Full size in `npm run test:e2e` (CI); a laptop's `npm test` sends a fifth, from the same seed. */

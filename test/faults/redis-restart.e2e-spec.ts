@@ -1,5 +1,4 @@
-import { logIn, signUp, startTestApp, type TestApp } from '../support/test-app.js';
-import { bearer } from './fault-support.js';
+import { bearer, logIn, signUp, startTestApp, type TestApp } from '../support/kit.js';
 
 /**
  * Redis restarts empty (no persistence): the test's key prefix is flushed

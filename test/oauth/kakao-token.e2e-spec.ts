@@ -1,4 +1,3 @@
-import { signUp, startTestApp, type TestApp } from '../support/test-app.js';
 import {
   BOOT_TIMEOUT_MS,
   clientId,
@@ -7,10 +6,13 @@ import {
   type Emulators,
   login,
   providerUser,
+  signUp,
   startEmulators,
+  startTestApp,
+  type TestApp,
   userRows,
   usersCount,
-} from '../support/oauth.js';
+} from '../support/kit.js';
 
 /** Seed 001: the frontend holds a Kakao access token and signs in with it. */
 describe('POST /api/auth/social/kakao', () => {

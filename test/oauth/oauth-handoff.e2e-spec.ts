@@ -1,5 +1,4 @@
 import { HANDOFF_CODE_TTL_MS } from '../../src/oauth/oauth-handoff.service.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
 import {
   authorize,
   BOOT_TIMEOUT_MS,
@@ -14,9 +13,11 @@ import {
   providerUser,
   start,
   startEmulators,
+  startTestApp,
+  type TestApp,
   userRows,
   usersCount,
-} from '../support/oauth.js';
+} from '../support/kit.js';
 
 const APP = 'https://app.example.com/oauth/callback';
 const LOCAL_APP = 'http://localhost:5173/login-success';

@@ -1,22 +1,23 @@
 import { createHash } from 'node:crypto';
 import { stateKey, STATE_TTL_MS } from '../../src/oauth/oauth-state.store.js';
 import { pkceMatches } from '../emulators/index.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
 import {
   authorize,
+  BOOT_TIMEOUT_MS,
   callback,
   closeEmulators,
   emulatorEnv,
   type Emulators,
-  expectFailure,
+  expectFailureRedirect,
   landing,
   providerUser,
   start,
   startEmulators,
+  startTestApp,
+  type TestApp,
   userRows,
   usersCount,
-  BOOT_TIMEOUT_MS,
-} from '../support/oauth.js';
+} from '../support/kit.js';
 
 /** The token requests an emulator has received so far. */
 const tokenRequests = (emulators: Emulators, provider: keyof Emulators) =>
@@ -49,7 +50,7 @@ describe('state: single use, bound to the browser, 10 minutes', () => {
   async function expectRefused(run: () => Promise<URL>, provider: keyof Emulators = 'kakao') {
     const count = await usersCount(t);
     const exchanges = tokenRequests(emulators, provider).length;
-    const params = expectFailure(await run(), 'INVALID_STATE');
+    const params = expectFailureRedirect(await run(), 'INVALID_STATE');
     expect(params.get('message')).toBe('유효하지 않은 로그인 요청입니다. 다시 시도해주세요.');
     expect(await usersCount(t)).toBe(count);
     expect(tokenRequests(emulators, provider).length).toBe(exchanges);
@@ -186,7 +187,7 @@ describe('state: single use, bound to the browser, 10 minutes', () => {
 
         const landed = landing(await callback(t, back, started.cookie));
 
-        expectFailure(landed, errorCode, providerError);
+        expectFailureRedirect(landed, errorCode, providerError);
         expect(tokenRequests(emulators, provider).at(-1)?.body.code_verifier).toBe(record.verifier);
         expect(await userRows(t, 'provider_user_id = $1', [user.id])).toEqual([]);
       },

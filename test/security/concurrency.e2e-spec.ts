@@ -1,16 +1,20 @@
-import { codeFrom } from '../support/smtp-sink.js';
 import {
+  bearer,
+  claimsOf,
+  codeFrom,
   logIn,
+  refreshRows,
+  sessionById,
   signUp,
   signupBody,
   startTestApp,
+  tally,
   type TestApp,
   uniqueEmail,
   uniqueNickname,
   useRealServices,
   verifyEmail,
-} from '../support/test-app.js';
-import { bearer, claimsOf, refreshRows, sessionRow, tally } from './security-support.js';
+} from '../support/kit.js';
 
 /**
  * Real concurrent requests against the listening server: every race SPEC §2
@@ -64,7 +68,7 @@ describe('concurrent use of one-time secrets', () => {
       expect(spent.replacedBy).toBe(successor.jti);
       expect(rows.find((row) => row.jti === successor.jti)).toMatchObject({ spentAt: null, replacedBy: null });
       // The 19 losers came within the grace window: a benign race, not theft.
-      expect(await sessionRow(t, sid)).toMatchObject({ revokedAt: null, revokedReason: null });
+      expect(await sessionById(t, sid)).toMatchObject({ revokedAt: null, revokedReason: null });
 
       const me = await t.http.get('/api/auth/me').set(bearer(winner.accessToken));
       expect(me.status).toBe(200);

@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { signUp, logIn, startTestApp, type TestApp, useRealServices } from '../support/test-app.js';
+import { logIn, signUp, startTestApp, type TestApp, useRealServices } from '../support/kit.js';
 
 jest.setTimeout(90_000);
 

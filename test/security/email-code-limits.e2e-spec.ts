@@ -1,9 +1,15 @@
 import { jest } from '@jest/globals';
 import { createHmac, hkdfSync } from 'node:crypto';
-import { codeFrom } from '../support/smtp-sink.js';
+import {
+  codeFrom,
+  expectError,
+  startTestApp,
+  tally,
+  type TestApp,
+  uniqueEmail,
+  useRealServices,
+} from '../support/kit.js';
 import request from 'supertest';
-import { expectError, startTestApp, type TestApp, uniqueEmail, useRealServices } from '../support/test-app.js';
-import { tally } from './security-support.js';
 
 jest.setTimeout(90_000);
 

@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { expectError, signupBody, startTestApp, type TestApp } from '../support/test-app.js';
+import { expectError, signupBody, startTestApp, type TestApp } from '../support/kit.js';
 
 jest.setTimeout(60_000);
 

@@ -1,7 +1,17 @@
 import { createSigner } from 'fast-jwt';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import { expectError, logIn, signUp, startTestApp, type TestApp } from '../support/test-app.js';
-import { bearer, type Claims, claimsOf, rawJwt, signHs256 } from './security-support.js';
+import {
+  bearer,
+  type Claims,
+  claimsOf,
+  expectError,
+  logIn,
+  rawJwt,
+  signHs256,
+  signUp,
+  startTestApp,
+  type TestApp,
+} from '../support/kit.js';
 
 /**
  * SPEC §2 "Tokens": algorithms pinned, types kept apart, forgeries refused.

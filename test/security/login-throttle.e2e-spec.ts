@@ -3,8 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import { PasswordService } from '../../src/auth/password.service.js';
 import { EmailKeys } from '../../src/common/security/email-keys.js';
-import { signUp, startTestApp, type TestApp, uniqueEmail, useRealServices } from '../support/test-app.js';
-import { tally } from './security-support.js';
+import { signUp, startTestApp, tally, type TestApp, uniqueEmail, useRealServices } from '../support/kit.js';
 
 // Boots and bcrypt on two shared cores, next to other suites.
 jest.setTimeout(90_000);

@@ -1,4 +1,4 @@
-import { expectError, signupBody, startTestApp, type TestApp, uniqueEmail, verifyEmail } from '../support/test-app.js';
+import { expectError, signupBody, startTestApp, type TestApp, uniqueEmail, verifyEmail } from '../support/kit.js';
 
 const LENGTH_MESSAGE = '비밀번호는 8자 이상 128자 이하여야 합니다.';
 

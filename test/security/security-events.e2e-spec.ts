@@ -1,9 +1,17 @@
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { createHmac, hkdfSync } from 'node:crypto';
-import { backgroundIdle, resetTokenFrom } from '../account/account-support.js';
-import { codeFrom } from '../support/smtp-sink.js';
-import { logIn, signUp, signupBody, startTestApp, type TestApp, uniqueEmail } from '../support/test-app.js';
+import {
+  backgroundIdle,
+  codeFrom,
+  logIn,
+  resetTokenFrom,
+  signUp,
+  signupBody,
+  startTestApp,
+  type TestApp,
+  uniqueEmail,
+} from '../support/kit.js';
 
 jest.setTimeout(90_000);
 

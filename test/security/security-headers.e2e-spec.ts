@@ -7,11 +7,16 @@ import {
   emulatorEnv,
   type Emulators,
   FRONTEND,
+  logIn,
   providerUser,
+  type SignedUp,
+  signUp,
   start,
   startEmulators,
-} from '../support/oauth.js';
-import { logIn, signUp, type SignedUp, startTestApp, type TestApp, uniqueEmail } from '../support/test-app.js';
+  startTestApp,
+  type TestApp,
+  uniqueEmail,
+} from '../support/kit.js';
 
 /**
  * SPEC §1 "Headers on every response": every answer of the service, errors,
