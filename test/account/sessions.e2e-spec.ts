@@ -9,9 +9,8 @@ import {
   sessionsOfUser,
   signHs256,
   signUp,
-  startTestApp,
   statusAndCode,
-  type TestApp,
+  useTestApp,
   works,
 } from '../support/kit.js';
 
@@ -21,13 +20,7 @@ const SESSIONS = '/api/auth/sessions';
 
 /** SPEC §5 endpoints 12–15 and the absolute session lifetime. */
 describe('sessions', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
   afterEach(() => {
     t.clock.reset();
   });

@@ -15,9 +15,8 @@ import {
   SIGNUP,
   signUp,
   signupBody,
-  startTestApp,
-  type TestApp,
   uniqueEmail,
+  useTestApp,
   validationFailed,
   VERIFY_PATH,
   verifyEmail,
@@ -63,22 +62,18 @@ const field = (name: string, message: string) => validationFailed({ field: name,
 const SQL = "' OR 1=1 --";
 
 describe('bad input', () => {
-  let t: TestApp;
+  const t = useTestApp();
   /** A verified email: a signup with it is refused only for the input under test. */
   let verified: string;
   /** A live session whose tokens must survive every bad request. */
   let session: { userId: number; accessToken: string; refreshToken: string };
 
   beforeAll(async () => {
-    t = await startTestApp();
     verified = uniqueEmail('ticket');
     await verifyEmail(t, verified);
     const user = await signUp(t);
     const login = await logIn(t, user.email, user.password);
     session = { userId: user.id, accessToken: login.accessToken, refreshToken: login.refreshToken };
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   /** A signup body for the verified email that is valid but for `overrides`. */

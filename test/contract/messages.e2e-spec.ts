@@ -26,11 +26,10 @@ import {
   SIGNUP,
   signUp,
   signupBody,
-  startTestApp,
-  type TestApp,
   uniqueEmail,
   uniqueNickname,
   userRowsByEmail,
+  useTestApp,
   validationFailed,
   VERIFY_PATH,
   verifyEmail,
@@ -135,14 +134,8 @@ function forged(token: string): string {
 const bearer = (token: string) => `Bearer ${token}`;
 
 describe('SPEC §2 messages', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    // No resend cooldown here (it has its own app below), so a test may send twice.
-    t = await startTestApp({ LOGIN_MAX_FAILURES: String(LOGIN_MAX_FAILURES), EMAIL_CODE_RESEND_COOLDOWN: '0' });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  // No resend cooldown here (it has its own app below), so a test may send twice.
+  const t = useTestApp({ LOGIN_MAX_FAILURES: String(LOGIN_MAX_FAILURES), EMAIL_CODE_RESEND_COOLDOWN: '0' });
   afterEach(() => {
     t.clock.reset();
   });
@@ -819,13 +812,7 @@ describe('SPEC §2 messages', () => {
 describe('SPEC §2 messages that need their own settings', () => {
   describe('with the default 60 s resend cooldown and 1 s codes', () => {
     const CODE_TTL_MS = 1_000;
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await startTestApp({ EMAIL_CODE_TTL: '1s' });
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
+    const t = useTestApp({ EMAIL_CODE_TTL: '1s' });
 
     it('answers a second send within the cooldown with 429 EMAIL_SEND_COOLDOWN and Retry-After, whatever the case', async () => {
       const email = uniqueEmail('cooldown');
@@ -854,13 +841,7 @@ describe('SPEC §2 messages that need their own settings', () => {
   });
 
   describe('with RATE_LIMIT_MAX=5', () => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await startTestApp({ RATE_LIMIT_MAX: '5' });
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
+    const t = useTestApp({ RATE_LIMIT_MAX: '5' });
 
     it('answers the sixth /api/auth request of one IP with 429 TOO_MANY_REQUESTS and Retry-After, on any route', async () => {
       for (let i = 0; i < 5; i++) {

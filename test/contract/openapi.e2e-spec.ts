@@ -12,6 +12,7 @@ import {
   startTestApp,
   STATUS_TEXT,
   type TestApp,
+  useTestApp,
 } from '../support/kit.js';
 
 /**
@@ -104,16 +105,12 @@ function send(t: TestApp, method: string, url: string, operation: Operation) {
 }
 
 describe('the OpenAPI document (SPEC §4)', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let doc: Document;
   beforeAll(async () => {
-    t = await startTestApp();
     const res = await t.http.get('/api/docs-json');
     expect(res.status).toBe(200);
     doc = res.body as Document;
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   describe('as a document', () => {

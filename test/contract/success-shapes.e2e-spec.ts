@@ -15,10 +15,9 @@ import {
   SIGNUP,
   signUp,
   signupBody,
-  startTestApp,
-  type TestApp,
   uniqueEmail,
   userRowsByEmail,
+  useTestApp,
   VERIFY_PATH,
   verifyEmail,
 } from '../support/kit.js';
@@ -41,13 +40,7 @@ function expectNoSecrets(body: unknown, password: string): void {
 }
 
 describe('SPEC §2 success responses', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   describe('email code', () => {
     it('send answers 200 "인증 번호를 발송했습니다." with data null', async () => {

@@ -18,10 +18,9 @@ import {
   providerUser,
   start,
   startEmulators,
-  startTestApp,
-  type TestApp,
   userRows,
   usersCount,
+  useTestApp,
 } from '../support/kit.js';
 
 /**
@@ -31,17 +30,15 @@ import {
  */
 describe('diagnosing failed exchanges', () => {
   let emulators: Emulators;
-  let t: TestApp;
   let logs: ReturnType<typeof captureLogs>;
 
   beforeAll(async () => {
     emulators = await startEmulators();
     logs = captureLogs();
-    t = await startTestApp(emulatorEnv(emulators));
   }, BOOT_TIMEOUT_MS);
+  afterAll(() => logs?.restore());
+  const t = useTestApp(() => emulatorEnv(emulators));
   afterAll(async () => {
-    logs?.restore();
-    await t?.close();
     await closeEmulators(emulators);
   }, BOOT_TIMEOUT_MS);
 

@@ -14,9 +14,9 @@ import {
   start,
   startEmulators,
   startTestApp,
-  type TestApp,
   userRows,
   usersCount,
+  useTestApp,
 } from '../support/kit.js';
 
 const APP = 'https://app.example.com/oauth/callback';
@@ -34,17 +34,11 @@ describe('token hand-off', () => {
   });
 
   describe('OAUTH2_TOKEN_DELIVERY=code with an allow-list', () => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await startTestApp({
-        ...emulatorEnv(emulators),
-        OAUTH2_TOKEN_DELIVERY: 'code',
-        OAUTH2_ALLOWED_REDIRECT_URIS: `${APP}, ${LOCAL_APP}`,
-      });
-    }, BOOT_TIMEOUT_MS);
-    afterAll(async () => {
-      await t?.close();
-    }, BOOT_TIMEOUT_MS);
+    const t = useTestApp(() => ({
+      ...emulatorEnv(emulators),
+      OAUTH2_TOKEN_DELIVERY: 'code',
+      OAUTH2_ALLOWED_REDIRECT_URIS: `${APP}, ${LOCAL_APP}`,
+    }));
     afterEach(() => t.clock.reset());
 
     async function codeFor(provider: 'kakao' | 'google' = 'kakao') {
@@ -166,22 +160,18 @@ describe('token hand-off', () => {
   });
 
   describe('OAUTH2_TOKEN_DELIVERY=fragment, Kakao on the seed 004 callback, Naver not configured', () => {
-    let t: TestApp;
     const FAIL_PAGE = 'http://localhost:5173/login-fail';
-    beforeAll(async () => {
+    const t = useTestApp(() => {
       const env = emulatorEnv(emulators);
       delete env.NAVER_CLIENT_ID;
       delete env.NAVER_CLIENT_SECRET;
-      t = await startTestApp({
+      return {
         ...env,
         OAUTH2_TOKEN_DELIVERY: 'fragment',
         KAKAO_REDIRECT_URI: KAKAO_ALIAS_CALLBACK,
         OAUTH2_FAILURE_REDIRECT_URI: FAIL_PAGE,
-      });
-    }, BOOT_TIMEOUT_MS);
-    afterAll(async () => {
-      await t?.close();
-    }, BOOT_TIMEOUT_MS);
+      };
+    });
 
     it('logs in through /api/auth/kakao and /api/auth/kakao/callback with the tokens in the fragment', async () => {
       const user = providerUser();

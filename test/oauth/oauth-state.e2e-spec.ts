@@ -13,10 +13,9 @@ import {
   providerUser,
   start,
   startEmulators,
-  startTestApp,
-  type TestApp,
   userRows,
   usersCount,
+  useTestApp,
 } from '../support/kit.js';
 
 /** The token requests an emulator has received so far. */
@@ -25,14 +24,12 @@ const tokenRequests = (emulators: Emulators, provider: keyof Emulators) =>
 
 describe('state: single use, bound to the browser, 10 minutes', () => {
   let emulators: Emulators;
-  let t: TestApp;
 
   beforeAll(async () => {
     emulators = await startEmulators();
-    t = await startTestApp(emulatorEnv(emulators));
   }, BOOT_TIMEOUT_MS);
+  const t = useTestApp(() => emulatorEnv(emulators));
   afterAll(async () => {
-    await t?.close();
     await closeEmulators(emulators);
   }, BOOT_TIMEOUT_MS);
   afterEach(() => t.clock.reset());

@@ -14,23 +14,20 @@ import {
   signUp,
   start,
   startEmulators,
-  startTestApp,
-  type TestApp,
   uniqueEmail,
   userRows,
   usersCount,
+  useTestApp,
 } from '../support/kit.js';
 
 describe('social login through each provider', () => {
   let emulators: Emulators;
-  let t: TestApp;
 
   beforeAll(async () => {
     emulators = await startEmulators();
-    t = await startTestApp(emulatorEnv(emulators));
   }, BOOT_TIMEOUT_MS);
+  const t = useTestApp(() => emulatorEnv(emulators));
   afterAll(async () => {
-    await t?.close();
     await closeEmulators(emulators);
   }, BOOT_TIMEOUT_MS);
 

@@ -9,10 +9,10 @@ import {
   signupBody,
   startTestApp,
   tally,
-  type TestApp,
   uniqueEmail,
   uniqueNickname,
   useRealServices,
+  useTestApp,
   verifyEmail,
 } from '../support/kit.js';
 
@@ -21,14 +21,8 @@ import {
  * says has exactly one winner, on the embedded parts and on PostgreSQL/Redis.
  */
 describe('concurrent use of one-time secrets', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    // Production's bcrypt cost: hashing before the insert keeps concurrent signups in flight together.
-    t = await startTestApp({ BCRYPT_COST: '10' });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  // Production's bcrypt cost: hashing before the insert keeps concurrent signups in flight together.
+  const t = useTestApp({ BCRYPT_COST: '10' });
 
   /** Sends a code to a fresh email and returns it, read from the mail. */
   async function mailedCode(email: string): Promise<string> {

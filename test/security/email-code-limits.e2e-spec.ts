@@ -8,6 +8,7 @@ import {
   type TestApp,
   uniqueEmail,
   useRealServices,
+  useTestApp,
 } from '../support/kit.js';
 import request from 'supertest';
 
@@ -33,13 +34,7 @@ function emailHash(secret: string, email: string): string {
  * the injected clock.
  */
 describe('daily limit on verification codes', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ EMAIL_CODE_RESEND_COOLDOWN: '0' });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp({ EMAIL_CODE_RESEND_COOLDOWN: '0' });
 
   const mailsTo = (email: string) => t.mail.mails.filter((mail) => mail.to.includes(email)).length;
   const dailyKeys = async (email: string) =>

@@ -9,8 +9,7 @@ import {
   rawJwt,
   signHs256,
   signUp,
-  startTestApp,
-  type TestApp,
+  useTestApp,
 } from '../support/kit.js';
 
 /**
@@ -19,15 +18,11 @@ import {
  * and 400 TOKEN_INVALID on /logout (which answers its own 400s, SPEC §2).
  */
 describe('JWT handling', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let login: { accessToken: string; refreshToken: string; user: { id: number } };
   beforeAll(async () => {
-    t = await startTestApp();
     const user = await signUp(t);
     login = await logIn(t, user.email, user.password);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const me = (authorization: string) => t.http.get('/api/auth/me').set('Authorization', authorization);

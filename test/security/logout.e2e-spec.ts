@@ -1,27 +1,11 @@
-import {
-  bearer,
-  claimsOf,
-  expectError,
-  logIn,
-  refreshRows,
-  sessionById,
-  signUp,
-  startTestApp,
-  type TestApp,
-} from '../support/kit.js';
+import { bearer, claimsOf, expectError, logIn, refreshRows, sessionById, signUp, useTestApp } from '../support/kit.js';
 
 /**
  * SPEC §2 "Tokens": logout revokes the access token and the session's refresh
  * token, and a revocation outlives Redis losing its data (PostgreSQL keeps the truth).
  */
 describe('logout', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   const me = (accessToken: string) => t.http.get('/api/auth/me').set(bearer(accessToken));
   const logout = (accessToken: string) => t.http.post('/api/auth/logout').set(bearer(accessToken));

@@ -1,14 +1,4 @@
-import {
-  bearer,
-  claimsOf,
-  expectError,
-  logIn,
-  refreshRows,
-  sessionById,
-  signUp,
-  startTestApp,
-  type TestApp,
-} from '../support/kit.js';
+import { bearer, claimsOf, expectError, logIn, refreshRows, sessionById, signUp, useTestApp } from '../support/kit.js';
 
 interface Pair {
   accessToken: string;
@@ -17,13 +7,7 @@ interface Pair {
 
 /** SPEC §2 "Tokens": rotation, the reuse grace window, theft and expiry, on /refresh and on /reissue. */
 describe('refresh token rotation', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   const refresh = (refreshToken: string) => t.http.post('/api/auth/refresh').send({ refreshToken });
   const me = (accessToken: string) => t.http.get('/api/auth/me').set(bearer(accessToken));
@@ -168,13 +152,7 @@ describe('refresh token rotation', () => {
 });
 
 describe('an expired refresh token (JWT_REFRESH_TTL=60s)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ JWT_REFRESH_TTL: '60s' });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp({ JWT_REFRESH_TTL: '60s' });
 
   const me = (accessToken: string) => t.http.get('/api/auth/me').set(bearer(accessToken));
 

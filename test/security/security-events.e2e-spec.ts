@@ -8,9 +8,8 @@ import {
   resetTokenFrom,
   signUp,
   signupBody,
-  startTestApp,
-  type TestApp,
   uniqueEmail,
+  useTestApp,
 } from '../support/kit.js';
 
 jest.setTimeout(90_000);
@@ -30,20 +29,18 @@ function emailHash(secret: string, email: string): string {
  * records; never a password, token or code in the log.
  */
 describe('security events and personal data in keys and logs', () => {
-  let t: TestApp;
   const lines: Record<string, unknown>[] = [];
-  beforeAll(async () => {
+  beforeAll(() => {
     for (const level of LEVELS) {
       jest.spyOn(Logger.prototype, level).mockImplementation(function (this: Logger, message: unknown) {
         lines.push(typeof message === 'object' && message !== null ? { ...message } : { msg: String(message) });
       });
     }
-    t = await startTestApp({ LOGIN_MAX_FAILURES: '3', REFRESH_REUSE_GRACE: '10s' });
   });
-  afterAll(async () => {
+  afterAll(() => {
     jest.restoreAllMocks();
-    await t?.close();
   });
+  const t = useTestApp({ LOGIN_MAX_FAILURES: '3', REFRESH_REUSE_GRACE: '10s' });
 
   const events = (event: string) => lines.filter((line) => line.event === event);
   const post = (path: string, traceId: string) =>
