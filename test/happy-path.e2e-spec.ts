@@ -1,13 +1,7 @@
-import { logIn, signUp, startTestApp, type TestApp } from './support/test-app.js';
+import { logIn, signUp, useTestApp } from './support/kit.js';
 
 describe('the whole email/password journey', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   it('signs up with a mailed code, logs in, reads /me, refreshes and logs out', async () => {
     const user = await signUp(t);

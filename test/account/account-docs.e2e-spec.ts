@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/kit.js';
 
 type Example = { value: { errorCode: string; message: string } };
 type Operation = {
@@ -116,16 +116,12 @@ const documented: [string, string, string, boolean, [number, string, string][]][
 ];
 
 describe('OpenAPI document of SPEC §5', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let spec: { paths: Record<string, Record<string, Operation>> };
   beforeAll(async () => {
-    t = await startTestApp();
     const res = await t.http.get('/api/docs-json');
     expect(res.status).toBe(200);
     spec = res.body as typeof spec;
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   it.each(documented)(

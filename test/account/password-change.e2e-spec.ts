@@ -1,6 +1,5 @@
 import { jest } from '@jest/globals';
-import { expectError, logIn, signUp, startTestApp, type TestApp } from '../support/test-app.js';
-import { bearer, claimsOf, sessionsOfUser, works } from './account-support.js';
+import { bearer, claimsOf, expectError, logIn, sessionsOfUser, signUp, useTestApp, works } from '../support/kit.js';
 
 jest.setTimeout(60_000);
 
@@ -10,13 +9,7 @@ const CHANGED = { code: { code: 200, message: '성공' }, message: '비밀번호
 
 /** SPEC §5 endpoint 11: password change. */
 describe('password change', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ LOGIN_MAX_FAILURES: String(LOGIN_MAX_FAILURES) });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp({ LOGIN_MAX_FAILURES: String(LOGIN_MAX_FAILURES) });
 
   const change = (accessToken: string, body: Record<string, unknown>) =>
     t.http.post(CHANGE).set(bearer(accessToken)).send(body);
@@ -130,13 +123,7 @@ describe('password change', () => {
 });
 
 describe('sessions opened while the password changes', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   it('opens no session for a login that checked the password the change replaced, nor for a withdrawn account', async () => {
     const { SessionService } = await import('../../src/token/session.service.js');

@@ -3,16 +3,21 @@ import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { EmailKeys } from '../../src/common/security/email-keys.js';
 import { currentTraceId } from '../../src/common/logging/request-context.js';
-import { expectError, logIn, signUp, startTestApp, type TestApp, uniqueEmail } from '../support/test-app.js';
 import {
   backgroundIdle,
   bearer,
+  expectError,
   insertSocialAccount,
+  logIn,
   median,
   resetTokenFrom,
   sessionsOfUser,
+  signUp,
+  startTestApp,
   statusAndCode,
-} from './account-support.js';
+  uniqueEmail,
+  useTestApp,
+} from '../support/kit.js';
 
 jest.setTimeout(90_000);
 
@@ -36,13 +41,7 @@ interface TokenRow {
 
 /** SPEC §5 endpoints 9–10: password reset by mail. */
 describe('password reset', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ LOGIN_MAX_FAILURES: String(LOGIN_MAX_FAILURES) });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp({ LOGIN_MAX_FAILURES: String(LOGIN_MAX_FAILURES) });
   afterEach(() => {
     t.clock.reset();
     jest.restoreAllMocks();
@@ -307,14 +306,8 @@ describe('password reset', () => {
 });
 
 describe('password reset without SMTP (console mode)', () => {
-  let t: TestApp;
+  const t = useTestApp({ SMTP_URL: '' });
   let written: string[];
-  beforeAll(async () => {
-    t = await startTestApp({ SMTP_URL: '' });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
 
   it('prints the three plain lines of SPEC §5 with the normalised email, and the link works', async () => {
     const user = await signUp(t).catch(() => null);

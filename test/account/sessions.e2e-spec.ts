@@ -1,7 +1,18 @@
 import { jest } from '@jest/globals';
-import { signHs256 } from '../security/security-support.js';
-import { expectError, logIn, signUp, startTestApp, type TestApp } from '../support/test-app.js';
-import { bearer, claimsOf, DAY_MS, sessionById, sessionsOfUser, statusAndCode, works } from './account-support.js';
+import {
+  bearer,
+  claimsOf,
+  DAY_MS,
+  expectError,
+  logIn,
+  sessionById,
+  sessionsOfUser,
+  signHs256,
+  signUp,
+  statusAndCode,
+  useTestApp,
+  works,
+} from '../support/kit.js';
 
 jest.setTimeout(60_000);
 
@@ -9,13 +20,7 @@ const SESSIONS = '/api/auth/sessions';
 
 /** SPEC §5 endpoints 12–15 and the absolute session lifetime. */
 describe('sessions', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
   afterEach(() => {
     t.clock.reset();
   });

@@ -1,7 +1,16 @@
 import { jest } from '@jest/globals';
 import request from 'supertest';
-import { logIn, signUp, startTestApp, type TestApp, useRealServices } from '../support/test-app.js';
-import { bearer, resetTokenFrom, sessionsOfUser, statusAndCode } from './account-support.js';
+import {
+  bearer,
+  logIn,
+  resetTokenFrom,
+  sessionsOfUser,
+  signUp,
+  startTestApp,
+  statusAndCode,
+  type TestApp,
+  useRealServices,
+} from '../support/kit.js';
 
 jest.setTimeout(90_000);
 

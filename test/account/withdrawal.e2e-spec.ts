@@ -5,27 +5,29 @@ import type { AddressInfo } from 'node:net';
 import { currentTraceId } from '../../src/common/logging/request-context.js';
 import type { KakaoEmulator } from '../emulators/kakao.emulator.js';
 import {
+  bearer,
   BOOT_TIMEOUT_MS,
+  claimsOf,
   clientId,
   closeEmulators,
   emulatorEnv,
   type Emulators,
+  expectError,
   KAKAO_APP_ID,
   login,
-  providerUser,
-  startEmulators,
-  userRows,
-} from '../oauth/oauth-test-kit.js';
-import {
-  expectError,
   logIn,
+  providerUser,
+  sessionById,
+  sessionsOfUser,
   signUp,
   signupBody,
-  startTestApp,
-  type TestApp,
+  startEmulators,
+  statusAndCode,
+  userRows,
+  useTestApp,
   verifyEmail,
-} from '../support/test-app.js';
-import { bearer, claimsOf, sessionById, sessionsOfUser, statusAndCode, works } from './account-support.js';
+  works,
+} from '../support/kit.js';
 
 jest.setTimeout(90_000);
 
@@ -37,23 +39,21 @@ const DELETED = { code: { code: 200, message: '성공' }, message: '회원 탈�
 describe('withdrawal and Kakao unlink', () => {
   let emulators: Emulators;
   let kakao: KakaoEmulator;
-  let t: TestApp;
 
   beforeAll(async () => {
     emulators = await startEmulators();
     kakao = emulators.kakao as KakaoEmulator;
     kakao.registerAdminKey(KAKAO_APP_ID, ADMIN_KEY);
-    t = await startTestApp({
-      ...emulatorEnv(emulators),
-      KAKAO_ADMIN_KEY: ADMIN_KEY,
-      KAKAO_UNLINK_URI: kakao.unlinkUrl,
-      LOGIN_MAX_FAILURES: String(LOGIN_MAX_FAILURES),
-      // The same email signs up again right after withdrawing.
-      EMAIL_CODE_RESEND_COOLDOWN: '0',
-    });
   }, BOOT_TIMEOUT_MS);
+  const t = useTestApp(() => ({
+    ...emulatorEnv(emulators),
+    KAKAO_ADMIN_KEY: ADMIN_KEY,
+    KAKAO_UNLINK_URI: kakao.unlinkUrl,
+    LOGIN_MAX_FAILURES: String(LOGIN_MAX_FAILURES),
+    // The same email signs up again right after withdrawing.
+    EMAIL_CODE_RESEND_COOLDOWN: '0',
+  }));
   afterAll(async () => {
-    await t?.close();
     await closeEmulators(emulators);
   }, BOOT_TIMEOUT_MS);
   afterEach(() => {

@@ -10,7 +10,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startTestApp, type TestApp } from '../support/kit.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, STEP_TIMEOUT_MS } from './browser-kit.js';
 
 const BOOT_TIMEOUT_MS = 90_000;

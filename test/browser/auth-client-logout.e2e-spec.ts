@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { signUp, startTestApp, type TestApp } from '../support/test-app.js';
+import { signUp, startTestApp, type TestApp } from '../support/kit.js';
 import {
   type ClientPages,
   ensureClientBuilt,

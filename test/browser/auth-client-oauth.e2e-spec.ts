@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import type { Browser, Page, Request } from 'playwright-core';
 import { type KakaoEmulator, startKakaoEmulator } from '../emulators/index.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startTestApp, type TestApp } from '../support/kit.js';
 import {
   type ClientPages,
   ensureClientBuilt,

@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { signUp, type SignedUp, startTestApp, type TestApp } from '../support/test-app.js';
+import { type SignedUp, signUp, startTestApp, type TestApp } from '../support/kit.js';
 import {
   type ClientPages,
   ensureClientBuilt,

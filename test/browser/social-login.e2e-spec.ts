@@ -12,7 +12,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import type { Server as HttpServer } from 'node:http';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { type EmulatorUser, type OAuthEmulator, startGoogleEmulator, startKakaoEmulator } from '../emulators/index.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startTestApp, type TestApp } from '../support/kit.js';
 import {
   ARTIFACTS_DIR,
   CHROMIUM_ARGS,

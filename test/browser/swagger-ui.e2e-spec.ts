@@ -11,8 +11,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, chromium } from 'playwright-core';
-import { claimsOf, refreshTokenRows } from '../support/contract.js';
-import { logIn, signUp, startTestApp, type TestApp } from '../support/test-app.js';
+import { claimsOf, logIn, refreshRows, signUp, startTestApp, type TestApp } from '../support/kit.js';
 import { ARTIFACTS_DIR, CHROMIUM_ARGS, CHROMIUM_PATH, STEP_TIMEOUT_MS } from './browser-kit.js';
 
 const BOOT_TIMEOUT_MS = 90_000;
@@ -85,10 +84,10 @@ describeInBrowser('Swagger UI (Chromium)', () => {
 
         // The service rotated: the presented refresh token is spent, replaced by the one Swagger UI shows.
         const old = claimsOf(login.refreshToken);
-        const rows = await refreshTokenRows(t, old.sid);
+        const rows = await refreshRows(t, old.sid);
         expect(rows.find((row) => row.jti === old.jti)).toMatchObject({
-          spent_at: expect.any(Date),
-          replaced_by: claimsOf(body.data.refreshToken).jti,
+          spentAt: expect.any(Date),
+          replacedBy: claimsOf(body.data.refreshToken).jti,
         });
       } catch (error) {
         await page

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureBuilt } from '../support/built-service.js';
+import { ensureBuilt } from '../support/kit.js';
 
 interface Run {
   code: number | null;

@@ -1,29 +1,26 @@
 import {
+  type ExpectedError,
   expectFailure,
   expectNoRowsWritten,
   FIELD_MESSAGE,
   LOGIN,
+  logIn,
   LOGOUT,
   ME,
   REFRESH,
-  refreshTokenRows,
+  refreshRows,
   REISSUE,
   SEND_PATH,
-  sessionRows,
+  sessionsOfUser,
   SIGNUP,
-  type ExpectedError,
-  validationFailed,
-  VERIFY_PATH,
-} from '../support/contract.js';
-import {
-  logIn,
   signUp,
   signupBody,
-  startTestApp,
-  type TestApp,
   uniqueEmail,
+  useTestApp,
+  validationFailed,
+  VERIFY_PATH,
   verifyEmail,
-} from '../support/test-app.js';
+} from '../support/kit.js';
 
 /**
  * Hostile and malformed input: every request gets its 4xx envelope (never a
@@ -65,22 +62,18 @@ const field = (name: string, message: string) => validationFailed({ field: name,
 const SQL = "' OR 1=1 --";
 
 describe('bad input', () => {
-  let t: TestApp;
+  const t = useTestApp();
   /** A verified email: a signup with it is refused only for the input under test. */
   let verified: string;
   /** A live session whose tokens must survive every bad request. */
   let session: { userId: number; accessToken: string; refreshToken: string };
 
   beforeAll(async () => {
-    t = await startTestApp();
     verified = uniqueEmail('ticket');
     await verifyEmail(t, verified);
     const user = await signUp(t);
     const login = await logIn(t, user.email, user.password);
     session = { userId: user.id, accessToken: login.accessToken, refreshToken: login.refreshToken };
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   /** A signup body for the verified email that is valid but for `overrides`. */
@@ -361,9 +354,9 @@ describe('bad input', () => {
 
   describe('afterwards', () => {
     it('left the live session untouched and the verified email still able to sign up', async () => {
-      const [live] = await sessionRows(t, session.userId);
-      expect(live.revoked_at).toBeNull();
-      expect(await refreshTokenRows(t, live.id)).toEqual([expect.objectContaining({ spent_at: null })]);
+      const [live] = await sessionsOfUser(t, session.userId);
+      expect(live.revokedAt).toBeNull();
+      expect(await refreshRows(t, live.id)).toEqual([expect.objectContaining({ spentAt: null })]);
       const me = await t.http.get(ME).set('Authorization', `Bearer ${session.accessToken}`);
       expect(me.status).toBe(200);
 

@@ -1,5 +1,4 @@
-import { LOGIN, ME } from '../support/contract.js';
-import { signUp, startTestApp, type TestApp } from '../support/test-app.js';
+import { LOGIN, ME, signUp, useTestApp } from '../support/kit.js';
 
 const VITE = 'http://localhost:5173';
 
@@ -8,15 +7,7 @@ const VITE = 'http://localhost:5173';
  * calls the service from the browser with CORS_ORIGINS unset.
  */
 describe('CORS with CORS_ORIGINS unset, outside production', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   it('lets the Vite dev server log in: preflight and answer carry its origin', async () => {
     const user = await signUp(t);

@@ -1,18 +1,10 @@
 import { jest } from '@jest/globals';
-import { SEND_PATH, VERIFY_PATH } from '../support/contract.js';
-import { codeFrom } from '../support/smtp-sink.js';
-import { startTestApp, type TestApp, uniqueEmail } from '../support/test-app.js';
+import { codeFrom, SEND_PATH, uniqueEmail, useTestApp, VERIFY_PATH } from '../support/kit.js';
 
 /** The verification mail (SPEC §2): over real SMTP, and as three plain lines on stdout without SMTP. */
 
 describe('verification mail over SMTP', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   it('delivers to the normalised address a Korean mail with the code in its text and HTML, and the code verifies', async () => {
     const email = uniqueEmail('Mixed.Case');
@@ -49,15 +41,9 @@ describe('verification mail over SMTP', () => {
 });
 
 describe('verification code without SMTP (console mode)', () => {
-  let t: TestApp;
+  // The test app always points SMTP_URL at its sink; blank means "not configured".
+  const t = useTestApp({ SMTP_URL: '' });
   let written: string[];
-  beforeAll(async () => {
-    // startTestApp always points SMTP_URL at its sink; blank means "not configured".
-    t = await startTestApp({ SMTP_URL: '' });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
   beforeEach(() => {
     written = [];
     jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {

@@ -11,32 +11,29 @@ import {
   FIELD_MESSAGE,
   letTimePass,
   LOGIN,
+  logIn,
   LOGOUT,
   ME,
   otherCode,
   REFRESH,
-  refreshTokenRows,
+  refreshRows,
   REISSUE,
   SEND_PATH,
   sendCode,
   seoulDate,
   seoulTimestamp,
-  sessionRows,
+  sessionsOfUser,
   SIGNUP,
-  userRows,
-  validationFailed,
-  VERIFY_PATH,
-} from '../support/contract.js';
-import {
-  logIn,
   signUp,
   signupBody,
-  startTestApp,
-  type TestApp,
   uniqueEmail,
   uniqueNickname,
+  userRowsByEmail,
+  useTestApp,
+  validationFailed,
+  VERIFY_PATH,
   verifyEmail,
-} from '../support/test-app.js';
+} from '../support/kit.js';
 
 /** Every row of the SPEC §2 message table and the generic errors of §1, each reached through its real cause. */
 
@@ -137,14 +134,8 @@ function forged(token: string): string {
 const bearer = (token: string) => `Bearer ${token}`;
 
 describe('SPEC §2 messages', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    // No resend cooldown here (it has its own app below), so a test may send twice.
-    t = await startTestApp({ LOGIN_MAX_FAILURES: String(LOGIN_MAX_FAILURES), EMAIL_CODE_RESEND_COOLDOWN: '0' });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  // No resend cooldown here (it has its own app below), so a test may send twice.
+  const t = useTestApp({ LOGIN_MAX_FAILURES: String(LOGIN_MAX_FAILURES), EMAIL_CODE_RESEND_COOLDOWN: '0' });
   afterEach(() => {
     t.clock.reset();
   });
@@ -409,7 +400,7 @@ describe('SPEC §2 messages', () => {
 
       expect(res.status).toBe(201);
       expect(res.body.data).toMatchObject({ email: body.email, nickname: body.nickname, birthDate: '1900-01-01' });
-      expect(await userRows(t, body.email)).toHaveLength(1);
+      expect(await userRowsByEmail(t, body.email)).toHaveLength(1);
     });
 
     it('answers UNDER_AGE one day before the 14th birthday and accepts a 14th birthday today, keeping the ticket', async () => {
@@ -427,7 +418,7 @@ describe('SPEC §2 messages', () => {
       expect(await countRows(t)).toEqual(before);
       const res = await t.http.post(SIGNUP).send({ ...body, birthDate: fourteenToday });
       expect(res.status).toBe(201);
-      expect((await userRows(t, body.email))[0]?.birth_date).toBe(fourteenToday);
+      expect((await userRowsByEmail(t, body.email))[0]?.birth_date).toBe(fourteenToday);
     });
 
     it('answers EMAIL_NOT_VERIFIED to an email that never verified, and to another than the one verified', async () => {
@@ -442,7 +433,7 @@ describe('SPEC §2 messages', () => {
     it('answers EMAIL_NOT_VERIFIED to a second signup on one verification', async () => {
       const user = await signUp(t);
       await expectFailure(t, t.http.post(SIGNUP).send(signupBody({ email: user.email })), E.EMAIL_NOT_VERIFIED);
-      expect(await userRows(t, user.email)).toHaveLength(1);
+      expect(await userRowsByEmail(t, user.email)).toHaveLength(1);
     });
 
     it('answers EMAIL_ALREADY_EXISTS to the same email in another case and with surrounding spaces', async () => {
@@ -456,8 +447,8 @@ describe('SPEC §2 messages', () => {
         E.EMAIL_ALREADY_EXISTS,
       );
 
-      expect(await userRows(t, email)).toHaveLength(1);
-      expect(await userRows(t, email.toUpperCase())).toHaveLength(0);
+      expect(await userRowsByEmail(t, email)).toHaveLength(1);
+      expect(await userRowsByEmail(t, email.toUpperCase())).toHaveLength(0);
     });
 
     it('answers NICKNAME_ALREADY_EXISTS to a taken nickname, and the ticket still signs up with another', async () => {
@@ -467,7 +458,7 @@ describe('SPEC §2 messages', () => {
 
       await expectFailure(t, t.http.post(SIGNUP).send(body), E.NICKNAME_ALREADY_EXISTS);
 
-      expect(await userRows(t, body.email)).toHaveLength(0);
+      expect(await userRowsByEmail(t, body.email)).toHaveLength(0);
       const retry = await t.http.post(SIGNUP).send({ ...body, nickname: uniqueNickname() });
       expect(retry.status).toBe(201);
     });
@@ -540,7 +531,7 @@ describe('SPEC §2 messages', () => {
       );
 
       expectRetryAfter(res, LOGIN_FAILURE_WINDOW_S);
-      expect(await sessionRows(t, user.id)).toHaveLength(0);
+      expect(await sessionsOfUser(t, user.id)).toHaveLength(0);
     });
 
     it('answers LOGIN_THROTTLED with Retry-After for an email that does not exist', async () => {
@@ -581,8 +572,8 @@ describe('SPEC §2 messages', () => {
           withStatus(E.TOKEN_INVALID, 400),
         );
       }
-      const [session] = await sessionRows(t, user.id);
-      expect(session.revoked_at).toBeNull();
+      const [session] = await sessionsOfUser(t, user.id);
+      expect(session.revokedAt).toBeNull();
     });
 
     it('answers 400 TOKEN_INVALID to an expired access token', async () => {
@@ -604,8 +595,8 @@ describe('SPEC §2 messages', () => {
 
       await expectFailure(t, t.http.post(LOGOUT).set('Authorization', bearer(login.accessToken)), E.TOKEN_REVOKED);
 
-      const [session] = await sessionRows(t, user.id);
-      expect(session.revoked_reason).toBe('logout');
+      const [session] = await sessionsOfUser(t, user.id);
+      expect(session.revokedReason).toBe('logout');
     });
   });
 
@@ -628,8 +619,8 @@ describe('SPEC §2 messages', () => {
       for (const refreshToken of ['not-a-jwt', forged(login.refreshToken), login.accessToken]) {
         await expectFailure(t, t.http.post(REFRESH).send({ refreshToken }), E.REFRESH_TOKEN_INVALID);
       }
-      const [session] = await sessionRows(t, user.id);
-      expect(await refreshTokenRows(t, session.id)).toEqual([expect.objectContaining({ spent_at: null })]);
+      const [session] = await sessionsOfUser(t, user.id);
+      expect(await refreshRows(t, session.id)).toEqual([expect.objectContaining({ spentAt: null })]);
     });
 
     it('answers REFRESH_TOKEN_INVALID to an expired refresh token and revokes its session', async () => {
@@ -639,8 +630,8 @@ describe('SPEC §2 messages', () => {
 
       await expectFailure(t, t.http.post(REFRESH).send({ refreshToken: login.refreshToken }), E.REFRESH_TOKEN_INVALID);
 
-      const [session] = await sessionRows(t, user.id);
-      expect(session.revoked_reason).toBe('refresh_expired');
+      const [session] = await sessionsOfUser(t, user.id);
+      expect(session.revokedReason).toBe('refresh_expired');
     });
 
     it('answers REFRESH_TOKEN_REVOKED to a spent refresh token', async () => {
@@ -658,8 +649,8 @@ describe('SPEC §2 messages', () => {
 
       await expectFailure(t, t.http.post(REFRESH).send({ refreshToken: login.refreshToken }), E.REFRESH_TOKEN_REVOKED);
 
-      const [session] = await sessionRows(t, user.id);
-      expect(await refreshTokenRows(t, session.id)).toEqual([expect.objectContaining({ spent_at: null })]);
+      const [session] = await sessionsOfUser(t, user.id);
+      expect(await refreshRows(t, session.id)).toEqual([expect.objectContaining({ spentAt: null })]);
     });
   });
 
@@ -719,8 +710,8 @@ describe('SPEC §2 messages', () => {
         E.EXPIRED_REFRESH_TOKEN,
       );
 
-      const [session] = await sessionRows(t, user.id);
-      expect(session.revoked_reason).toBe('refresh_expired');
+      const [session] = await sessionsOfUser(t, user.id);
+      expect(session.revokedReason).toBe('refresh_expired');
     });
 
     it('answers 401 REFRESH_TOKEN_INVALID to a malformed, forged or access token', async () => {
@@ -821,13 +812,7 @@ describe('SPEC §2 messages', () => {
 describe('SPEC §2 messages that need their own settings', () => {
   describe('with the default 60 s resend cooldown and 1 s codes', () => {
     const CODE_TTL_MS = 1_000;
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await startTestApp({ EMAIL_CODE_TTL: '1s' });
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
+    const t = useTestApp({ EMAIL_CODE_TTL: '1s' });
 
     it('answers a second send within the cooldown with 429 EMAIL_SEND_COOLDOWN and Retry-After, whatever the case', async () => {
       const email = uniqueEmail('cooldown');
@@ -856,13 +841,7 @@ describe('SPEC §2 messages that need their own settings', () => {
   });
 
   describe('with RATE_LIMIT_MAX=5', () => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await startTestApp({ RATE_LIMIT_MAX: '5' });
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
+    const t = useTestApp({ RATE_LIMIT_MAX: '5' });
 
     it('answers the sixth /api/auth request of one IP with 429 TOO_MANY_REQUESTS and Retry-After, on any route', async () => {
       for (let i = 0; i < 5; i++) {

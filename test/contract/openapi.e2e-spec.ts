@@ -1,9 +1,19 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { lintFromString, loadConfig } from '@redocly/openapi-core';
 import { resolve } from 'node:path';
-import { LOGOUT, ME, REISSUE, STATUS_TEXT } from '../support/contract.js';
-import { type OpenApiDocument, OpenApiResponseValidator } from '../support/openapi-validator.js';
-import { logIn, signUp, startTestApp, type TestApp } from '../support/test-app.js';
+import {
+  logIn,
+  LOGOUT,
+  ME,
+  type OpenApiDocument,
+  OpenApiResponseValidator,
+  REISSUE,
+  signUp,
+  startTestApp,
+  STATUS_TEXT,
+  type TestApp,
+  useTestApp,
+} from '../support/kit.js';
 
 /**
  * SPEC §4 "Docs": the OpenAPI document is a contract a SPA can generate a
@@ -95,16 +105,12 @@ function send(t: TestApp, method: string, url: string, operation: Operation) {
 }
 
 describe('the OpenAPI document (SPEC §4)', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let doc: Document;
   beforeAll(async () => {
-    t = await startTestApp();
     const res = await t.http.get('/api/docs-json');
     expect(res.status).toBe(200);
     doc = res.body as Document;
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   describe('as a document', () => {

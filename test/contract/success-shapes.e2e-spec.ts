@@ -3,27 +3,24 @@ import {
   countRows,
   GENERATED_TRACE_ID,
   LOGIN,
+  logIn,
   LOGOUT,
   ME,
   REFRESH,
-  refreshTokenRows,
+  refreshRows,
   REISSUE,
   SEND_PATH,
   sendCode,
-  sessionRows,
+  sessionsOfUser,
   SIGNUP,
-  userRows,
-  VERIFY_PATH,
-} from '../support/contract.js';
-import {
-  logIn,
   signUp,
   signupBody,
-  startTestApp,
-  type TestApp,
   uniqueEmail,
+  userRowsByEmail,
+  useTestApp,
+  VERIFY_PATH,
   verifyEmail,
-} from '../support/test-app.js';
+} from '../support/kit.js';
 
 /** Every success response of SPEC §2, field for field, with the state it leaves behind. */
 
@@ -43,13 +40,7 @@ function expectNoSecrets(body: unknown, password: string): void {
 }
 
 describe('SPEC §2 success responses', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   describe('email code', () => {
     it('send answers 200 "인증 번호를 발송했습니다." with data null', async () => {
@@ -93,7 +84,7 @@ describe('SPEC §2 success responses', () => {
       expect(Number.isInteger(res.body.data.id)).toBe(true);
       expectNoSecrets(res.body, body.password);
 
-      const [row] = await userRows(t, email.toLowerCase());
+      const [row] = await userRowsByEmail(t, email.toLowerCase());
       expect(row).toEqual({
         id: String(res.body.data.id),
         email: email.toLowerCase(),
@@ -104,6 +95,7 @@ describe('SPEC §2 success responses', () => {
         address_sido: body.addressSido,
         address_gugun: body.addressGugun,
         provider: 'local',
+        provider_user_id: null,
       });
       expect(row.password_hash).not.toContain(body.password);
     });
@@ -116,7 +108,7 @@ describe('SPEC §2 success responses', () => {
 
       expect(res.status).toBe(201);
       expect(res.body.data).toEqual(expect.objectContaining({ addressSido: null, addressGugun: null }));
-      const [row] = await userRows(t, withoutAddress.email);
+      const [row] = await userRowsByEmail(t, withoutAddress.email);
       expect({ sido: row.address_sido, gugun: row.address_gugun }).toEqual({ sido: null, gugun: null });
     });
 
@@ -159,12 +151,17 @@ describe('SPEC §2 success responses', () => {
       expect(claimsOf(refreshToken)).toMatchObject({ sub: String(user.id), typ: 'refresh' });
       expect(claimsOf(accessToken).sid).toBe(claimsOf(refreshToken).sid);
 
-      const sessions = await sessionRows(t, user.id);
+      const sessions = await sessionsOfUser(t, user.id);
       expect(sessions).toEqual([
-        { id: claimsOf(accessToken).sid, user_id: String(user.id), revoked_at: null, revoked_reason: null },
+        expect.objectContaining({
+          id: claimsOf(accessToken).sid,
+          userId: String(user.id),
+          revokedAt: null,
+          revokedReason: null,
+        }),
       ]);
-      expect(await refreshTokenRows(t, sessions[0].id)).toEqual([
-        { jti: claimsOf(refreshToken).jti, session_id: sessions[0].id, spent_at: null, replaced_by: null },
+      expect(await refreshRows(t, sessions[0].id)).toEqual([
+        { jti: claimsOf(refreshToken).jti, sessionId: sessions[0].id, spentAt: null, replacedBy: null },
       ]);
     });
 
@@ -204,14 +201,14 @@ describe('SPEC §2 success responses', () => {
       expect(next.accessToken).not.toBe(login.accessToken);
       const sid = claimsOf(login.refreshToken).sid;
       expect(claimsOf(next.refreshToken).sid).toBe(sid);
-      expect(await refreshTokenRows(t, sid)).toEqual([
+      expect(await refreshRows(t, sid)).toEqual([
         {
           jti: claimsOf(login.refreshToken).jti,
-          session_id: sid,
-          spent_at: expect.any(Date),
-          replaced_by: claimsOf(next.refreshToken).jti,
+          sessionId: sid,
+          spentAt: expect.any(Date),
+          replacedBy: claimsOf(next.refreshToken).jti,
         },
-        { jti: claimsOf(next.refreshToken).jti, session_id: sid, spent_at: null, replaced_by: null },
+        { jti: claimsOf(next.refreshToken).jti, sessionId: sid, spentAt: null, replacedBy: null },
       ]);
       const me = await t.http.get(ME).set('Authorization', `Bearer ${next.accessToken}`);
       expect(me.status).toBe(200);
@@ -231,8 +228,8 @@ describe('SPEC §2 success responses', () => {
       const next = res.body.data as { accessToken: string; refreshToken: string };
       expect(res.headers.authorization).toBe(`Bearer ${next.accessToken}`);
       expect(res.headers['refresh-token']).toBe(next.refreshToken);
-      const [spent] = await refreshTokenRows(t, claimsOf(login.refreshToken).sid);
-      expect(spent).toMatchObject({ jti: claimsOf(login.refreshToken).jti, spent_at: expect.any(Date) });
+      const [spent] = await refreshRows(t, claimsOf(login.refreshToken).sid);
+      expect(spent).toMatchObject({ jti: claimsOf(login.refreshToken).jti, spentAt: expect.any(Date) });
     });
 
     it('reissue works with an expired access token of the same session and without one', async () => {
@@ -287,8 +284,8 @@ describe('SPEC §2 success responses', () => {
 
       expect(res.status).toBe(200);
       expect(res.body).toEqual(ok('로그아웃되었습니다.'));
-      const [session] = await sessionRows(t, user.id);
-      expect(session).toMatchObject({ revoked_at: expect.any(Date), revoked_reason: 'logout' });
+      const [session] = await sessionsOfUser(t, user.id);
+      expect(session).toMatchObject({ revokedAt: expect.any(Date), revokedReason: 'logout' });
       // Beyond the seed: the session's refresh token is refused as well.
       const refresh = await t.http.post(REFRESH).send({ refreshToken: login.refreshToken });
       expect(refresh.body.errorCode).toBe('REFRESH_TOKEN_REVOKED');

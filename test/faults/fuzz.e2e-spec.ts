@@ -2,8 +2,7 @@ import { createHmac } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import type { Server } from 'node:http';
-import { signUp, startTestApp, useRealServices, type TestApp } from '../support/test-app.js';
-import { countRows } from './fault-support.js';
+import { countRows, signUp, useRealServices, useTestApp } from '../support/kit.js';
 
 const SEED = 0x5eed_2025;
 /** Full size in `npm run test:e2e` (CI); a laptop's `npm test` sends a fifth, from the same seed. */
@@ -416,24 +415,18 @@ function sendRaw(port: number, bytes: Buffer): Promise<Outcome> {
  * no row written, since every request is invalid by construction.
  */
 describe('fuzzing every endpoint', () => {
-  let t: TestApp;
   const closedPort = 'http://127.0.0.1:9';
-  beforeAll(async () => {
-    // Provider endpoints on a closed loopback port: nothing a request does may reach beyond this machine.
-    const providerUris: Record<string, string> = {
-      KAKAO_TOKEN_INFO_URI: `${closedPort}/v1/user/access_token_info`,
-      GITHUB_EMAILS_URI: `${closedPort}/user/emails`,
-    };
-    for (const p of ['KAKAO', 'GOOGLE', 'GITHUB', 'NAVER']) {
-      providerUris[`${p}_AUTHORIZATION_URI`] = `${closedPort}/authorize`;
-      providerUris[`${p}_TOKEN_URI`] = `${closedPort}/token`;
-      providerUris[`${p}_USER_INFO_URI`] = `${closedPort}/${p === 'GOOGLE' ? 'userinfo' : 'me'}`;
-    }
-    t = await startTestApp(providerUris);
-  }, 60_000);
-  afterAll(async () => {
-    await t?.close();
-  });
+  // Provider endpoints on a closed loopback port: nothing a request does may reach beyond this machine.
+  const providerUris: Record<string, string> = {
+    KAKAO_TOKEN_INFO_URI: `${closedPort}/v1/user/access_token_info`,
+    GITHUB_EMAILS_URI: `${closedPort}/user/emails`,
+  };
+  for (const p of ['KAKAO', 'GOOGLE', 'GITHUB', 'NAVER']) {
+    providerUris[`${p}_AUTHORIZATION_URI`] = `${closedPort}/authorize`;
+    providerUris[`${p}_TOKEN_URI`] = `${closedPort}/token`;
+    providerUris[`${p}_USER_INFO_URI`] = `${closedPort}/${p === 'GOOGLE' ? 'userinfo' : 'me'}`;
+  }
+  const t = useTestApp(providerUris);
 
   it(
     `answers ${TOTAL} invalid requests without a 500 or a crash, and writes no row`,

@@ -1,15 +1,19 @@
 import pg from 'pg';
-import { TcpProxy } from '../support/tcp-proxy.js';
 import {
+  bearer,
+  countRows,
+  eventually,
+  expectHealthDown,
+  expectUnavailable,
   logIn,
   signUp,
   signupBody,
   startTestApp,
+  TcpProxy,
   type TestApp,
   useRealServices,
   verifyEmail,
-} from '../support/test-app.js';
-import { bearer, countRows, eventually, expectHealthDown, expectUnavailable } from './fault-support.js';
+} from '../support/kit.js';
 
 const describeReal = useRealServices ? describe : describe.skip;
 if (!useRealServices) {

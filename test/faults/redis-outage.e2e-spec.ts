@@ -1,14 +1,18 @@
-import { TcpProxy } from '../support/tcp-proxy.js';
 import {
+  bearer,
+  countRows,
+  eventually,
+  expectHealthDown,
+  expectUnavailable,
   logIn,
   signUp,
   signupBody,
   startTestApp,
+  TcpProxy,
   type TestApp,
   uniqueEmail,
   useRealServices,
-} from '../support/test-app.js';
-import { bearer, countRows, eventually, expectHealthDown, expectUnavailable } from './fault-support.js';
+} from '../support/kit.js';
 
 const describeReal = useRealServices ? describe : describe.skip;
 if (!useRealServices) {

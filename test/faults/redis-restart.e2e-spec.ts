@@ -1,5 +1,4 @@
-import { logIn, signUp, startTestApp, type TestApp } from '../support/test-app.js';
-import { bearer } from './fault-support.js';
+import { bearer, logIn, signUp, useTestApp } from '../support/kit.js';
 
 /**
  * Redis restarts empty (no persistence): the test's key prefix is flushed
@@ -7,13 +6,7 @@ import { bearer } from './fault-support.js';
  * the truth, so nothing that was refused becomes accepted again.
  */
 describe('Redis restarts empty', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  }, 60_000);
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   it('keeps logged-out tokens refused, on every guarded route and on refresh', async () => {
     const user = await signUp(t);

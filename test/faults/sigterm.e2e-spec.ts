@@ -4,9 +4,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { ensureBuilt, freePort, send, waitHealthy } from '../support/built-service.js';
-import { codeFrom, SmtpSink } from '../support/smtp-sink.js';
-import { signupBody, useRealServices } from '../support/test-app.js';
+import {
+  codeFrom,
+  ensureBuilt,
+  freePort,
+  send,
+  signupBody,
+  SmtpSink,
+  useRealServices,
+  waitHealthy,
+} from '../support/kit.js';
 
 const ENTRY = 'dist/src/main.js';
 const SHUTDOWN_LIMIT_MS = 10_000;

@@ -1,4 +1,3 @@
-import { signUp, startTestApp, type TestApp } from '../support/test-app.js';
 import {
   BOOT_TIMEOUT_MS,
   clientId,
@@ -7,23 +6,23 @@ import {
   type Emulators,
   login,
   providerUser,
+  signUp,
   startEmulators,
   userRows,
   usersCount,
-} from './oauth-test-kit.js';
+  useTestApp,
+} from '../support/kit.js';
 
 /** Seed 001: the frontend holds a Kakao access token and signs in with it. */
 describe('POST /api/auth/social/kakao', () => {
   let emulators: Emulators;
-  let t: TestApp;
 
   beforeAll(async () => {
     emulators = await startEmulators();
     emulators.kakao.registerClient({ clientId: 'another-app', redirectUris: ['http://localhost/x'], appId: 777 });
-    t = await startTestApp(emulatorEnv(emulators));
   }, BOOT_TIMEOUT_MS);
+  const t = useTestApp(() => emulatorEnv(emulators));
   afterAll(async () => {
-    await t?.close();
     await closeEmulators(emulators);
   }, BOOT_TIMEOUT_MS);
 

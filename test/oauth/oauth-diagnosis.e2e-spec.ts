@@ -1,6 +1,6 @@
-import { startTestApp, type TestApp } from '../support/test-app.js';
 import {
   authorize,
+  BOOT_TIMEOUT_MS,
   callback,
   callbackUrl,
   captureLogs,
@@ -9,7 +9,7 @@ import {
   closeEmulators,
   emulatorEnv,
   type Emulators,
-  expectFailure,
+  expectFailureRedirect,
   KAKAO_ALIAS_CALLBACK,
   KAKAO_APP_ID,
   landing,
@@ -20,8 +20,8 @@ import {
   startEmulators,
   userRows,
   usersCount,
-  BOOT_TIMEOUT_MS,
-} from './oauth-test-kit.js';
+  useTestApp,
+} from '../support/kit.js';
 
 /**
  * Seed 000: why Kakao's code-for-token exchange fails, each reached through
@@ -30,17 +30,15 @@ import {
  */
 describe('diagnosing failed exchanges', () => {
   let emulators: Emulators;
-  let t: TestApp;
   let logs: ReturnType<typeof captureLogs>;
 
   beforeAll(async () => {
     emulators = await startEmulators();
     logs = captureLogs();
-    t = await startTestApp(emulatorEnv(emulators));
   }, BOOT_TIMEOUT_MS);
+  afterAll(() => logs?.restore());
+  const t = useTestApp(() => emulatorEnv(emulators));
   afterAll(async () => {
-    logs?.restore();
-    await t?.close();
     await closeEmulators(emulators);
   }, BOOT_TIMEOUT_MS);
 
@@ -73,7 +71,7 @@ describe('diagnosing failed exchanges', () => {
 
     const landed = landing(await callback(t, back, started.cookie));
 
-    expectFailure(landed, 'KAKAO_AUTH_FAILED', 'KOE303');
+    expectFailureRedirect(landed, 'KAKAO_AUTH_FAILED', 'KOE303');
     expect(exchangeFailures().slice(before)).toEqual([
       expect.objectContaining({
         level: 'warn',
@@ -105,7 +103,7 @@ describe('diagnosing failed exchanges', () => {
     const before = exchangeFailures().length;
     const landed = landing(await callback(t, replay, second.cookie));
 
-    expectFailure(landed, 'KAKAO_AUTH_FAILED', 'KOE320');
+    expectFailureRedirect(landed, 'KAKAO_AUTH_FAILED', 'KOE320');
     expect(exchangeFailures().slice(before)).toEqual([
       expect.objectContaining({ error_code: 'KOE320', hint: expect.stringContaining('already used or has expired') }),
     ]);
@@ -124,7 +122,7 @@ describe('diagnosing failed exchanges', () => {
     try {
       const before = exchangeFailures().length;
       const landed = await login(t, 'kakao', user.id);
-      expectFailure(landed, 'KAKAO_AUTH_FAILED', 'KOE010');
+      expectFailureRedirect(landed, 'KAKAO_AUTH_FAILED', 'KOE010');
       expect(exchangeFailures().slice(before)).toEqual([
         expect.objectContaining({
           error: 'invalid_client',
@@ -148,7 +146,7 @@ describe('diagnosing failed exchanges', () => {
     emulators.kakao.clients.delete(clientId('kakao'));
     try {
       const landed = landing(await callback(t, back, started.cookie));
-      expectFailure(landed, 'KAKAO_AUTH_FAILED', 'KOE101');
+      expectFailureRedirect(landed, 'KAKAO_AUTH_FAILED', 'KOE101');
       expect(exchangeFailures().at(-1)).toMatchObject({
         error_code: 'KOE101',
         hint: expect.stringContaining('REST API'),
@@ -174,7 +172,7 @@ describe('diagnosing failed exchanges', () => {
       const replay = new URL(back);
       replay.searchParams.set('state', second.state);
 
-      expectFailure(landing(await callback(t, replay, second.cookie)), code, said);
+      expectFailureRedirect(landing(await callback(t, replay, second.cookie)), code, said);
       expect(exchangeFailures().at(-1)).toMatchObject({ provider, stage: 'token', error: said });
     },
   );
@@ -222,7 +220,7 @@ describe('diagnosing failed exchanges', () => {
         } finally {
           emulators[provider].setIssuer(undefined);
         }
-        expectFailure(landed, FAILED[provider]);
+        expectFailureRedirect(landed, FAILED[provider]);
         expect(tokenRequests(provider)).toBe(exchanges);
         expect(logs.lines.at(-1)).toMatchObject({
           level: 'warn',
@@ -244,7 +242,7 @@ describe('diagnosing failed exchanges', () => {
       back.searchParams.append('iss', ISSUERS.naver);
       back.searchParams.append('iss', 'https://mix-up.example.com');
 
-      expectFailure(landing(await callback(t, back, started.cookie)), 'NAVER_AUTH_FAILED');
+      expectFailureRedirect(landing(await callback(t, back, started.cookie)), 'NAVER_AUTH_FAILED');
       expect(tokenRequests('naver')).toBe(exchanges);
       expect(await userRows(t, 'provider_user_id = $1', [user.id])).toEqual([]);
     });
@@ -257,7 +255,7 @@ describe('diagnosing failed exchanges', () => {
         const started = await start(t, '/oauth2/authorization/kakao');
         const back = await authorize(started.authorizeUrl, { action: 'cancel' });
         expect(back.searchParams.get('error')).toBe('access_denied');
-        expectFailure(landing(await callback(t, back, started.cookie)), 'KAKAO_AUTH_FAILED');
+        expectFailureRedirect(landing(await callback(t, back, started.cookie)), 'KAKAO_AUTH_FAILED');
       } finally {
         emulators.kakao.setIssuer(undefined);
       }
@@ -299,7 +297,7 @@ describe('diagnosing failed exchanges', () => {
           emulators[provider].setTokensRevoked(false);
         }
 
-        expectFailure(landed, code, said);
+        expectFailureRedirect(landed, code, said);
         expect(exchangeFailures().slice(before)).toEqual([
           expect.objectContaining({ level: 'warn', provider, stage: 'profile', status: 401, ...logged }),
         ]);
@@ -315,7 +313,7 @@ describe('diagnosing failed exchanges', () => {
     const back = await authorize(started.authorizeUrl, { user: user.id });
     emulators.kakao.setDown(true);
     try {
-      expectFailure(landing(await callback(t, back, started.cookie)), 'KAKAO_AUTH_FAILED');
+      expectFailureRedirect(landing(await callback(t, back, started.cookie)), 'KAKAO_AUTH_FAILED');
     } finally {
       emulators.kakao.setDown(false);
     }

@@ -1,5 +1,4 @@
 import { HANDOFF_CODE_TTL_MS } from '../../src/oauth/flow/oauth-handoff.service.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
 import {
   authorize,
   BOOT_TIMEOUT_MS,
@@ -14,9 +13,11 @@ import {
   providerUser,
   start,
   startEmulators,
+  startTestApp,
   userRows,
   usersCount,
-} from './oauth-test-kit.js';
+  useTestApp,
+} from '../support/kit.js';
 
 const APP = 'https://app.example.com/oauth/callback';
 const LOCAL_APP = 'http://localhost:5173/login-success';
@@ -33,17 +34,11 @@ describe('token hand-off', () => {
   });
 
   describe('OAUTH2_TOKEN_DELIVERY=code with an allow-list', () => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await startTestApp({
-        ...emulatorEnv(emulators),
-        OAUTH2_TOKEN_DELIVERY: 'code',
-        OAUTH2_ALLOWED_REDIRECT_URIS: `${APP}, ${LOCAL_APP}`,
-      });
-    }, BOOT_TIMEOUT_MS);
-    afterAll(async () => {
-      await t?.close();
-    }, BOOT_TIMEOUT_MS);
+    const t = useTestApp(() => ({
+      ...emulatorEnv(emulators),
+      OAUTH2_TOKEN_DELIVERY: 'code',
+      OAUTH2_ALLOWED_REDIRECT_URIS: `${APP}, ${LOCAL_APP}`,
+    }));
     afterEach(() => t.clock.reset());
 
     async function codeFor(provider: 'kakao' | 'google' = 'kakao') {
@@ -165,22 +160,18 @@ describe('token hand-off', () => {
   });
 
   describe('OAUTH2_TOKEN_DELIVERY=fragment, Kakao on the seed 004 callback, Naver not configured', () => {
-    let t: TestApp;
     const FAIL_PAGE = 'http://localhost:5173/login-fail';
-    beforeAll(async () => {
+    const t = useTestApp(() => {
       const env = emulatorEnv(emulators);
       delete env.NAVER_CLIENT_ID;
       delete env.NAVER_CLIENT_SECRET;
-      t = await startTestApp({
+      return {
         ...env,
         OAUTH2_TOKEN_DELIVERY: 'fragment',
         KAKAO_REDIRECT_URI: KAKAO_ALIAS_CALLBACK,
         OAUTH2_FAILURE_REDIRECT_URI: FAIL_PAGE,
-      });
-    }, BOOT_TIMEOUT_MS);
-    afterAll(async () => {
-      await t?.close();
-    }, BOOT_TIMEOUT_MS);
+      };
+    });
 
     it('logs in through /api/auth/kakao and /api/auth/kakao/callback with the tokens in the fragment', async () => {
       const user = providerUser();

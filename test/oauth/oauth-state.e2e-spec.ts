@@ -1,22 +1,22 @@
 import { createHash } from 'node:crypto';
 import { stateKey, STATE_TTL_MS } from '../../src/oauth/flow/oauth-state.store.js';
 import { pkceMatches } from '../emulators/index.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
 import {
   authorize,
+  BOOT_TIMEOUT_MS,
   callback,
   closeEmulators,
   emulatorEnv,
   type Emulators,
-  expectFailure,
+  expectFailureRedirect,
   landing,
   providerUser,
   start,
   startEmulators,
   userRows,
   usersCount,
-  BOOT_TIMEOUT_MS,
-} from './oauth-test-kit.js';
+  useTestApp,
+} from '../support/kit.js';
 
 /** The token requests an emulator has received so far. */
 const tokenRequests = (emulators: Emulators, provider: keyof Emulators) =>
@@ -24,14 +24,12 @@ const tokenRequests = (emulators: Emulators, provider: keyof Emulators) =>
 
 describe('state: single use, bound to the browser, 10 minutes', () => {
   let emulators: Emulators;
-  let t: TestApp;
 
   beforeAll(async () => {
     emulators = await startEmulators();
-    t = await startTestApp(emulatorEnv(emulators));
   }, BOOT_TIMEOUT_MS);
+  const t = useTestApp(() => emulatorEnv(emulators));
   afterAll(async () => {
-    await t?.close();
     await closeEmulators(emulators);
   }, BOOT_TIMEOUT_MS);
   afterEach(() => t.clock.reset());
@@ -49,7 +47,7 @@ describe('state: single use, bound to the browser, 10 minutes', () => {
   async function expectRefused(run: () => Promise<URL>, provider: keyof Emulators = 'kakao') {
     const count = await usersCount(t);
     const exchanges = tokenRequests(emulators, provider).length;
-    const params = expectFailure(await run(), 'INVALID_STATE');
+    const params = expectFailureRedirect(await run(), 'INVALID_STATE');
     expect(params.get('message')).toBe('유효하지 않은 로그인 요청입니다. 다시 시도해주세요.');
     expect(await usersCount(t)).toBe(count);
     expect(tokenRequests(emulators, provider).length).toBe(exchanges);
@@ -186,7 +184,7 @@ describe('state: single use, bound to the browser, 10 minutes', () => {
 
         const landed = landing(await callback(t, back, started.cookie));
 
-        expectFailure(landed, errorCode, providerError);
+        expectFailureRedirect(landed, errorCode, providerError);
         expect(tokenRequests(emulators, provider).at(-1)?.body.code_verifier).toBe(record.verifier);
         expect(await userRows(t, 'provider_user_id = $1', [user.id])).toEqual([]);
       },

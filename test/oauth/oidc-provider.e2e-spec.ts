@@ -1,16 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { startTestApp, type TestApp } from '../support/test-app.js';
 import {
   BOOT_TIMEOUT_MS,
   callback,
   callbackUrl,
   captureLogs,
-  expectFailure,
+  expectFailureRedirect,
   FRONTEND,
   landing,
   start,
+  startTestApp,
+  type TestApp,
   userRows,
-} from './oauth-test-kit.js';
+} from '../support/kit.js';
 import {
   authorizeAtProvider,
   type OpAccount,
@@ -157,7 +158,7 @@ describe('Google login against oidc-provider', () => {
     expect(back.searchParams.get('error')).toBe('access_denied');
     expect(back.searchParams.get('iss')).toBe(op.issuer);
 
-    expectFailure(landing(await callback(t, back, started.cookie)), 'ACCESS_DENIED');
+    expectFailureRedirect(landing(await callback(t, back, started.cookie)), 'ACCESS_DENIED');
     expect(op.requestsTo(op.urls.token)).toHaveLength(tokenCalls);
     expect(await userRows(t, 'provider_user_id = $1', [user.sub])).toEqual([]);
   });
@@ -179,12 +180,12 @@ describe('Google login against oidc-provider', () => {
     mixedUp.searchParams.set('iss', 'https://attacker.example.com');
 
     const refused = landing(await callback(t, mixedUp, started.cookie));
-    expectFailure(refused, 'GOOGLE_AUTH_FAILED');
+    expectFailureRedirect(refused, 'GOOGLE_AUTH_FAILED');
     expect(logs.lines).toContainEqual(
       expect.objectContaining({ provider: 'google', iss: 'https://attacker.example.com', expected_iss: op.issuer }),
     );
     // The genuine answer cannot be replayed after it: the state went with the refused one.
-    expectFailure(landing(await callback(t, genuine, started.cookie)), 'INVALID_STATE');
+    expectFailureRedirect(landing(await callback(t, genuine, started.cookie)), 'INVALID_STATE');
     expect(op.requestsTo(op.urls.token)).toHaveLength(tokenCalls);
     expect(await userRows(t, 'provider_user_id = $1', [user.sub])).toEqual([]);
   });
@@ -203,7 +204,7 @@ describe('Google login against oidc-provider', () => {
       consent: 'grant',
       callbackPrefix: callbackUrl('google'),
     });
-    expectFailure(landing(await callback(t, back, started.cookie)), 'GOOGLE_AUTH_FAILED', 'invalid_token');
+    expectFailureRedirect(landing(await callback(t, back, started.cookie)), 'GOOGLE_AUTH_FAILED', 'invalid_token');
 
     expect(profileFailures().slice(before)).toEqual([
       expect.objectContaining({

@@ -1,33 +1,33 @@
-import { signUp, startTestApp, type TestApp, uniqueEmail } from '../support/test-app.js';
 import {
   authorize,
+  BOOT_TIMEOUT_MS,
   callback,
   closeEmulators,
   emulatorEnv,
   type Emulators,
-  expectFailure,
+  expectFailureRedirect,
   FRONTEND,
   landing,
   login,
   PROVIDERS,
   providerUser,
+  signUp,
   start,
   startEmulators,
+  uniqueEmail,
   userRows,
   usersCount,
-  BOOT_TIMEOUT_MS,
-} from './oauth-test-kit.js';
+  useTestApp,
+} from '../support/kit.js';
 
 describe('social login through each provider', () => {
   let emulators: Emulators;
-  let t: TestApp;
 
   beforeAll(async () => {
     emulators = await startEmulators();
-    t = await startTestApp(emulatorEnv(emulators));
   }, BOOT_TIMEOUT_MS);
+  const t = useTestApp(() => emulatorEnv(emulators));
   afterAll(async () => {
-    await t?.close();
     await closeEmulators(emulators);
   }, BOOT_TIMEOUT_MS);
 
@@ -158,7 +158,7 @@ describe('social login through each provider', () => {
 
       const landed = await login(t, 'kakao', kakaoUser.id);
 
-      const params = expectFailure(landed, 'EMAIL_REGISTERED_WITH_LOCAL');
+      const params = expectFailureRedirect(landed, 'EMAIL_REGISTERED_WITH_LOCAL');
       expect(params.get('message')).toBe('이미 가입된 이메일입니다. 일반 로그인을 사용해주세요.');
       expect(await usersCount(t)).toBe(count);
       expect(await userRows(t, 'email = $1', [local.email])).toEqual([before]);
@@ -235,7 +235,7 @@ describe('social login through each provider', () => {
 
       const res = await callback(t, back, started.cookie);
 
-      const params = expectFailure(landing(res), 'ACCESS_DENIED');
+      const params = expectFailureRedirect(landing(res), 'ACCESS_DENIED');
       expect(params.get('message')).toBe('소셜 로그인이 취소되었습니다.');
       expect(res.headers['referrer-policy']).toBe('no-referrer');
       expect(await usersCount(t)).toBe(count);
@@ -248,7 +248,7 @@ describe('social login through each provider', () => {
 
       const landed = await login(t, provider, user.id);
 
-      const params = expectFailure(landed, 'EMAIL_REQUIRED');
+      const params = expectFailureRedirect(landed, 'EMAIL_REQUIRED');
       expect(params.get('message')).toBe('이메일 정보가 필요합니다. 소셜 로그인 시 이메일 제공에 동의해주세요.');
       expect(await usersCount(t)).toBe(count);
       expect(await userRows(t, 'provider_user_id = $1', [user.id])).toEqual([]);
@@ -259,7 +259,7 @@ describe('social login through each provider', () => {
       async (provider) => {
         const user = providerUser({ emailVerified: false });
         emulators[provider].addUser(user);
-        expectFailure(await login(t, provider, user.id), 'EMAIL_REQUIRED');
+        expectFailureRedirect(await login(t, provider, user.id), 'EMAIL_REQUIRED');
         expect(await userRows(t, 'provider_user_id = $1', [user.id])).toEqual([]);
       },
     );
@@ -273,7 +273,7 @@ describe('social login through each provider', () => {
       emulators[provider].setDown(true);
       try {
         const res = await callback(t, back, started.cookie);
-        const params = expectFailure(landing(res), `${provider.toUpperCase()}_AUTH_FAILED`);
+        const params = expectFailureRedirect(landing(res), `${provider.toUpperCase()}_AUTH_FAILED`);
         expect(params.get('message')).toBe('소셜 로그인에 실패했습니다. 잠시 후 다시 시도해주세요.');
       } finally {
         emulators[provider].setDown(false);

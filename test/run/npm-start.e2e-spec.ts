@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureBuilt, freePort, send, waitHealthy } from '../support/built-service.js';
+import { ensureBuilt, freePort, send, waitHealthy } from '../support/kit.js';
 
 /** The pids below `pid`, children first. */
 function descendantsOf(pid: number): number[] {

@@ -2,8 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
-import { ensureBuilt, freePort, send, waitHealthy } from '../support/built-service.js';
-import { useRealServices } from '../support/test-app.js';
+import { ensureBuilt, freePort, send, useRealServices, waitHealthy } from '../support/kit.js';
 
 const describeReal = useRealServices ? describe : describe.skip;
 if (!useRealServices) {

@@ -1,9 +1,19 @@
 import type request from 'supertest';
 import { revokedKey } from '../../src/token/session.service.js';
-import { bearer, claimsOf, refreshRows, sessionRow, tally } from '../security/security-support.js';
-import { codeFrom } from '../support/smtp-sink.js';
-import { expectRetryAfter } from '../support/contract.js';
-import { logIn, signupBody, type TestApp, uniqueEmail, verifyEmail } from '../support/test-app.js';
+import {
+  bearer,
+  claimsOf,
+  codeFrom,
+  expectRetryAfter,
+  logIn,
+  refreshRows,
+  sessionById,
+  signupBody,
+  tally,
+  type TestApp,
+  uniqueEmail,
+  verifyEmail,
+} from '../support/kit.js';
 
 /**
  * The contract's rotation, revocation, rate-limit and email-code behaviour,
@@ -39,7 +49,7 @@ export async function refreshRaceHasOneWinner(t: TestApp): Promise<void> {
   const rows = await refreshRows(t, session.sessionId);
   expect(rows).toHaveLength(2);
   expect(rows.find((row) => row.jti === jti)).toMatchObject({ replacedBy: claimsOf(winner.refreshToken).jti });
-  expect(await sessionRow(t, session.sessionId)).toMatchObject({ revokedAt: null });
+  expect(await sessionById(t, session.sessionId)).toMatchObject({ revokedAt: null });
   const me = await t.http.get('/api/auth/me').set(bearer(winner.accessToken));
   expect({ status: me.status, id: me.body.data?.id }).toEqual({ status: 200, id: session.userId });
 }
@@ -56,7 +66,7 @@ export function expectRevoked(res: request.Response): void {
 export async function logOut(via: TestApp, session: Session): Promise<void> {
   const logout = await via.http.post('/api/auth/logout').set(bearer(session.accessToken));
   expect(logout.status).toBe(200);
-  expect(await sessionRow(via, session.sessionId)).toMatchObject({ revokedReason: 'logout' });
+  expect(await sessionById(via, session.sessionId)).toMatchObject({ revokedReason: 'logout' });
   expect(await via.store.get(revokedKey(session.sessionId))).toBe('logout');
 }
 

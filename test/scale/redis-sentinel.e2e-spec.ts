@@ -1,7 +1,6 @@
 import { revokedKey } from '../../src/token/session.service.js';
 import { cli, RedisSentinelFixture, redisTopologyUnavailable, waitUntil } from '../support/redis-topology.js';
-import { bearer } from '../security/security-support.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { bearer, startTestApp, type TestApp } from '../support/kit.js';
 import {
   emailCodeSendAndVerify,
   expectRevoked,

@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { codeFrom } from '../support/smtp-sink.js';
 import {
+  codeFrom,
   logIn,
   signUp,
   startTestApp,
@@ -10,7 +10,7 @@ import {
   uniqueEmail,
   uniqueNickname,
   useRealServices,
-} from '../support/test-app.js';
+} from '../support/kit.js';
 
 /**
  * Two instances of the service (two ports on loopback) on one PostgreSQL and

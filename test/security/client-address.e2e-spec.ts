@@ -4,9 +4,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureBuilt } from '../support/built-service.js';
-import { getFrom, startReverseProxy, type RawAnswer, type ReverseProxy } from '../support/reverse-proxy.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import {
+  ensureBuilt,
+  getFrom,
+  type RawAnswer,
+  type ReverseProxy,
+  startReverseProxy,
+  startTestApp,
+  type TestApp,
+} from '../support/kit.js';
 
 /**
  * SPEC §1 "Client address": behind a real reverse proxy that appends to

@@ -1,30 +1,28 @@
-import { codeFrom } from '../support/smtp-sink.js';
 import {
+  bearer,
+  claimsOf,
+  codeFrom,
   logIn,
+  refreshRows,
+  sessionById,
   signUp,
   signupBody,
   startTestApp,
-  type TestApp,
+  tally,
   uniqueEmail,
   uniqueNickname,
   useRealServices,
+  useTestApp,
   verifyEmail,
-} from '../support/test-app.js';
-import { bearer, claimsOf, refreshRows, sessionRow, tally } from './security-support.js';
+} from '../support/kit.js';
 
 /**
  * Real concurrent requests against the listening server: every race SPEC §2
  * says has exactly one winner, on the embedded parts and on PostgreSQL/Redis.
  */
 describe('concurrent use of one-time secrets', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    // Production's bcrypt cost: hashing before the insert keeps concurrent signups in flight together.
-    t = await startTestApp({ BCRYPT_COST: '10' });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  // Production's bcrypt cost: hashing before the insert keeps concurrent signups in flight together.
+  const t = useTestApp({ BCRYPT_COST: '10' });
 
   /** Sends a code to a fresh email and returns it, read from the mail. */
   async function mailedCode(email: string): Promise<string> {
@@ -64,7 +62,7 @@ describe('concurrent use of one-time secrets', () => {
       expect(spent.replacedBy).toBe(successor.jti);
       expect(rows.find((row) => row.jti === successor.jti)).toMatchObject({ spentAt: null, replacedBy: null });
       // The 19 losers came within the grace window: a benign race, not theft.
-      expect(await sessionRow(t, sid)).toMatchObject({ revokedAt: null, revokedReason: null });
+      expect(await sessionById(t, sid)).toMatchObject({ revokedAt: null, revokedReason: null });
 
       const me = await t.http.get('/api/auth/me').set(bearer(winner.accessToken));
       expect(me.status).toBe(200);

@@ -2,19 +2,13 @@ import { jest } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { signUp, logIn, startTestApp, type TestApp, useRealServices } from '../support/test-app.js';
+import { logIn, signUp, startTestApp, useRealServices, useTestApp } from '../support/kit.js';
 
 jest.setTimeout(90_000);
 
 /** SPEC §4: /health names its parts, the in-process store as such. */
 describe('/health', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   it(`names the store ${useRealServices ? '"redis"' : '"memory" (REDIS_URL unset: the in-process store)'}`, async () => {
     const store = useRealServices ? 'redis' : 'memory';

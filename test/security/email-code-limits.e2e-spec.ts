@@ -1,9 +1,16 @@
 import { jest } from '@jest/globals';
 import { createHmac, hkdfSync } from 'node:crypto';
-import { codeFrom } from '../support/smtp-sink.js';
+import {
+  codeFrom,
+  expectError,
+  startTestApp,
+  tally,
+  type TestApp,
+  uniqueEmail,
+  useRealServices,
+  useTestApp,
+} from '../support/kit.js';
 import request from 'supertest';
-import { expectError, startTestApp, type TestApp, uniqueEmail, useRealServices } from '../support/test-app.js';
-import { tally } from './security-support.js';
 
 jest.setTimeout(90_000);
 
@@ -27,13 +34,7 @@ function emailHash(secret: string, email: string): string {
  * the injected clock.
  */
 describe('daily limit on verification codes', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ EMAIL_CODE_RESEND_COOLDOWN: '0' });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp({ EMAIL_CODE_RESEND_COOLDOWN: '0' });
 
   const mailsTo = (email: string) => t.mail.mails.filter((mail) => mail.to.includes(email)).length;
   const dailyKeys = async (email: string) =>

@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { expectError, signupBody, startTestApp, type TestApp } from '../support/test-app.js';
+import { expectError, signupBody, useTestApp } from '../support/kit.js';
 
 jest.setTimeout(60_000);
 
@@ -18,13 +18,7 @@ const CONTROL_EMAILS: [string, string][] = [
 ];
 
 describe('emails with control characters', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   const controlRows = async () => {
     const rows = await t.db.query<{ n: string }[]>(`SELECT count(*) AS n FROM users WHERE email ~ '[[:cntrl:]]'`);

@@ -1,7 +1,16 @@
 import { createSigner } from 'fast-jwt';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import { expectError, logIn, signUp, startTestApp, type TestApp } from '../support/test-app.js';
-import { bearer, type Claims, claimsOf, rawJwt, signHs256 } from './security-support.js';
+import {
+  bearer,
+  type Claims,
+  claimsOf,
+  expectError,
+  logIn,
+  rawJwt,
+  signHs256,
+  signUp,
+  useTestApp,
+} from '../support/kit.js';
 
 /**
  * SPEC §2 "Tokens": algorithms pinned, types kept apart, forgeries refused.
@@ -9,15 +18,11 @@ import { bearer, type Claims, claimsOf, rawJwt, signHs256 } from './security-sup
  * and 400 TOKEN_INVALID on /logout (which answers its own 400s, SPEC §2).
  */
 describe('JWT handling', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let login: { accessToken: string; refreshToken: string; user: { id: number } };
   beforeAll(async () => {
-    t = await startTestApp();
     const user = await signUp(t);
     login = await logIn(t, user.email, user.password);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const me = (authorization: string) => t.http.get('/api/auth/me').set('Authorization', authorization);

@@ -3,8 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import { PasswordService } from '../../src/auth/password.service.js';
 import { EmailKeys } from '../../src/common/security/email-keys.js';
-import { signUp, startTestApp, type TestApp, uniqueEmail, useRealServices } from '../support/test-app.js';
-import { tally } from './security-support.js';
+import { signUp, startTestApp, tally, type TestApp, uniqueEmail, useRealServices, useTestApp } from '../support/kit.js';
 
 // Boots and bcrypt on two shared cores, next to other suites.
 jest.setTimeout(90_000);
@@ -97,15 +96,13 @@ async function rightPasswordDuringHeldBurst(apps: TestApp[], comparisons: Compar
 
 /** SPEC §2 "Login throttling": the limit holds however the attempts are timed. */
 describe('login throttling under concurrency', () => {
-  let t: TestApp;
   let comparisons: Comparisons;
-  beforeAll(async () => {
-    t = await startTestApp({ LOGIN_MAX_FAILURES: String(MAX_FAILURES) });
-    comparisons = new Comparisons(t);
-  });
-  afterAll(async () => {
+  afterAll(() => {
     jest.restoreAllMocks();
-    await t?.close();
+  });
+  const t = useTestApp({ LOGIN_MAX_FAILURES: String(MAX_FAILURES) });
+  beforeAll(() => {
+    comparisons = new Comparisons(t);
   });
 
   const failureCount = async (email: string) =>

@@ -1,18 +1,11 @@
-import { expectError, logIn, signUp, startTestApp, type TestApp } from '../support/test-app.js';
-import { bearer, claimsOf, refreshRows, sessionRow } from './security-support.js';
+import { bearer, claimsOf, expectError, logIn, refreshRows, sessionById, signUp, useTestApp } from '../support/kit.js';
 
 /**
  * SPEC §2 "Tokens": logout revokes the access token and the session's refresh
  * token, and a revocation outlives Redis losing its data (PostgreSQL keeps the truth).
  */
 describe('logout', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   const me = (accessToken: string) => t.http.get('/api/auth/me').set(bearer(accessToken));
   const logout = (accessToken: string) => t.http.post('/api/auth/logout').set(bearer(accessToken));
@@ -28,7 +21,7 @@ describe('logout', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ code: { code: 200, message: '성공' }, message: '성공', data: '로그아웃되었습니다.' });
     const sid = claimsOf(login.accessToken).sid;
-    expect(await sessionRow(t, sid)).toMatchObject({ revokedAt: expect.any(Date), revokedReason: 'logout' });
+    expect(await sessionById(t, sid)).toMatchObject({ revokedAt: expect.any(Date), revokedReason: 'logout' });
     expectError(await me(login.accessToken), 401, 'TOKEN_REVOKED', '이미 로그아웃된 토큰입니다.');
     expectError(
       await refresh(login.refreshToken),
@@ -40,7 +33,7 @@ describe('logout', () => {
     expect((await refreshRows(t, sid)).map((row) => row.spentAt)).toEqual([null]);
     expectError(await logout(login.accessToken), 401, 'TOKEN_REVOKED', '이미 로그아웃된 토큰입니다.');
 
-    expect(await sessionRow(t, claimsOf(other.accessToken).sid)).toMatchObject({ revokedAt: null });
+    expect(await sessionById(t, claimsOf(other.accessToken).sid)).toMatchObject({ revokedAt: null });
     expect((await me(other.accessToken)).status).toBe(200);
     expect((await refresh(other.refreshToken)).status).toBe(200);
   });
@@ -111,7 +104,7 @@ describe('logout', () => {
 
       expectError(await refresh(login.refreshToken), 400, 'REFRESH_TOKEN_REVOKED');
       const sid = claimsOf(login.refreshToken).sid;
-      expect(await sessionRow(t, sid)).toMatchObject({ revokedAt: null });
+      expect(await sessionById(t, sid)).toMatchObject({ revokedAt: null });
       const rows = await refreshRows(t, sid);
       expect(rows.filter((row) => row.spentAt !== null).map((row) => row.jti)).toEqual([
         claimsOf(login.refreshToken).jti,

@@ -1,16 +1,10 @@
-import { expectError, signupBody, startTestApp, type TestApp, uniqueEmail, verifyEmail } from '../support/test-app.js';
+import { expectError, signupBody, uniqueEmail, useTestApp, verifyEmail } from '../support/kit.js';
 
 const LENGTH_MESSAGE = '비밀번호는 8자 이상 128자 이하여야 합니다.';
 
 /** SPEC §2 "Passwords": every character counts, NFC, bcrypt, 8–128 characters, no account oracle. */
 describe('passwords', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   const login = (email: string, password: string) => t.http.post('/api/auth/login').send({ email, password });
 

@@ -1,5 +1,4 @@
-import { expectError, logIn, signUp, startTestApp, type TestApp } from '../support/test-app.js';
-import { bearer, claimsOf, refreshRows, sessionRow } from './security-support.js';
+import { bearer, claimsOf, expectError, logIn, refreshRows, sessionById, signUp, useTestApp } from '../support/kit.js';
 
 interface Pair {
   accessToken: string;
@@ -8,13 +7,7 @@ interface Pair {
 
 /** SPEC §2 "Tokens": rotation, the reuse grace window, theft and expiry, on /refresh and on /reissue. */
 describe('refresh token rotation', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   const refresh = (refreshToken: string) => t.http.post('/api/auth/refresh').send({ refreshToken });
   const me = (accessToken: string) => t.http.get('/api/auth/me').set(bearer(accessToken));
@@ -50,7 +43,7 @@ describe('refresh token rotation', () => {
 
       expectError(replay, 400, 'REFRESH_TOKEN_REVOKED', '이미 로그아웃된 Refresh Token입니다.');
       const sid = claimsOf(login.refreshToken).sid;
-      expect(await sessionRow(t, sid)).toMatchObject({ revokedAt: null, revokedReason: null });
+      expect(await sessionById(t, sid)).toMatchObject({ revokedAt: null, revokedReason: null });
       expect((await me(login.accessToken)).status).toBe(200);
       expect((await me(next.accessToken)).status).toBe(200);
       await rotated(next.refreshToken);
@@ -67,7 +60,7 @@ describe('refresh token rotation', () => {
 
       expectError(replay, 400, 'REFRESH_TOKEN_REVOKED');
       const sid = claimsOf(login.refreshToken).sid;
-      expect(await sessionRow(t, sid)).toMatchObject({ revokedAt: expect.any(Date), revokedReason: 'refresh_reuse' });
+      expect(await sessionById(t, sid)).toMatchObject({ revokedAt: expect.any(Date), revokedReason: 'refresh_reuse' });
       expectError(await refresh(next.refreshToken), 400, 'REFRESH_TOKEN_REVOKED');
       expectError(await me(login.accessToken), 401, 'TOKEN_REVOKED');
       expectError(await me(next.accessToken), 401, 'TOKEN_REVOKED');
@@ -76,7 +69,7 @@ describe('refresh token rotation', () => {
       expect(rows.find((row) => row.jti === claimsOf(next.refreshToken).jti)?.spentAt).toBeNull();
 
       // Another session of the same user is not touched.
-      expect(await sessionRow(t, claimsOf(other.refreshToken).sid)).toMatchObject({ revokedAt: null });
+      expect(await sessionById(t, claimsOf(other.refreshToken).sid)).toMatchObject({ revokedAt: null });
       expect((await me(other.accessToken)).status).toBe(200);
       await rotated(other.refreshToken);
     });
@@ -133,7 +126,7 @@ describe('refresh token rotation', () => {
       const replay = await reissue(login);
 
       expectError(replay, 401, 'REFRESH_TOKEN_REVOKED', '이미 로그아웃된 Refresh Token입니다.');
-      expect(await sessionRow(t, claimsOf(login.refreshToken).sid)).toMatchObject({ revokedAt: null });
+      expect(await sessionById(t, claimsOf(login.refreshToken).sid)).toMatchObject({ revokedAt: null });
       expect((await reissue(next)).status).toBe(200);
     });
 
@@ -147,7 +140,7 @@ describe('refresh token rotation', () => {
       const replay = await reissue(login);
 
       expectError(replay, 401, 'REFRESH_TOKEN_REVOKED');
-      expect(await sessionRow(t, claimsOf(login.refreshToken).sid)).toMatchObject({
+      expect(await sessionById(t, claimsOf(login.refreshToken).sid)).toMatchObject({
         revokedAt: expect.any(Date),
         revokedReason: 'refresh_reuse',
       });
@@ -159,13 +152,7 @@ describe('refresh token rotation', () => {
 });
 
 describe('an expired refresh token (JWT_REFRESH_TTL=60s)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ JWT_REFRESH_TTL: '60s' });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp({ JWT_REFRESH_TTL: '60s' });
 
   const me = (accessToken: string) => t.http.get('/api/auth/me').set(bearer(accessToken));
 
@@ -179,7 +166,7 @@ describe('an expired refresh token (JWT_REFRESH_TTL=60s)', () => {
 
     expectError(res, 400, 'REFRESH_TOKEN_INVALID', '유효하지 않은 Refresh Token입니다.');
     const sid = claimsOf(login.refreshToken).sid;
-    expect(await sessionRow(t, sid)).toMatchObject({ revokedAt: expect.any(Date), revokedReason: 'refresh_expired' });
+    expect(await sessionById(t, sid)).toMatchObject({ revokedAt: expect.any(Date), revokedReason: 'refresh_expired' });
     // Its access token (1 h) was still unexpired; it goes with the session.
     expectError(await me(login.accessToken), 401, 'TOKEN_REVOKED');
 
@@ -199,7 +186,7 @@ describe('an expired refresh token (JWT_REFRESH_TTL=60s)', () => {
       .set('Refresh-Token', login.refreshToken);
 
     expectError(res, 401, 'EXPIRED_REFRESH_TOKEN', '리프레시 토큰이 만료되었습니다. 다시 로그인해주세요.');
-    expect(await sessionRow(t, claimsOf(login.refreshToken).sid)).toMatchObject({
+    expect(await sessionById(t, claimsOf(login.refreshToken).sid)).toMatchObject({
       revokedAt: expect.any(Date),
       revokedReason: 'refresh_expired',
     });

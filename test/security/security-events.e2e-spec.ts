@@ -1,9 +1,16 @@
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { createHmac, hkdfSync } from 'node:crypto';
-import { backgroundIdle, resetTokenFrom } from '../account/account-support.js';
-import { codeFrom } from '../support/smtp-sink.js';
-import { logIn, signUp, signupBody, startTestApp, type TestApp, uniqueEmail } from '../support/test-app.js';
+import {
+  backgroundIdle,
+  codeFrom,
+  logIn,
+  resetTokenFrom,
+  signUp,
+  signupBody,
+  uniqueEmail,
+  useTestApp,
+} from '../support/kit.js';
 
 jest.setTimeout(90_000);
 
@@ -22,20 +29,18 @@ function emailHash(secret: string, email: string): string {
  * records; never a password, token or code in the log.
  */
 describe('security events and personal data in keys and logs', () => {
-  let t: TestApp;
   const lines: Record<string, unknown>[] = [];
-  beforeAll(async () => {
+  beforeAll(() => {
     for (const level of LEVELS) {
       jest.spyOn(Logger.prototype, level).mockImplementation(function (this: Logger, message: unknown) {
         lines.push(typeof message === 'object' && message !== null ? { ...message } : { msg: String(message) });
       });
     }
-    t = await startTestApp({ LOGIN_MAX_FAILURES: '3', REFRESH_REUSE_GRACE: '10s' });
   });
-  afterAll(async () => {
+  afterAll(() => {
     jest.restoreAllMocks();
-    await t?.close();
   });
+  const t = useTestApp({ LOGIN_MAX_FAILURES: '3', REFRESH_REUSE_GRACE: '10s' });
 
   const events = (event: string) => lines.filter((line) => line.event === event);
   const post = (path: string, traceId: string) =>

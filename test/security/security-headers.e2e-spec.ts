@@ -7,11 +7,15 @@ import {
   emulatorEnv,
   type Emulators,
   FRONTEND,
+  logIn,
   providerUser,
+  type SignedUp,
+  signUp,
   start,
   startEmulators,
-} from '../oauth/oauth-test-kit.js';
-import { logIn, signUp, type SignedUp, startTestApp, type TestApp, uniqueEmail } from '../support/test-app.js';
+  uniqueEmail,
+  useTestApp,
+} from '../support/kit.js';
 
 /**
  * SPEC §1 "Headers on every response": every answer of the service, errors,
@@ -56,20 +60,20 @@ interface Row {
 }
 
 describe('security headers on every answer', () => {
-  let t: TestApp;
   let emulators: Emulators;
   let account: SignedUp;
   let tokens: { accessToken: string; refreshToken: string };
 
   beforeAll(async () => {
     emulators = await startEmulators();
-    t = await startTestApp({ ...emulatorEnv(emulators), CORS_ORIGINS: SPA_ORIGIN });
+  }, BOOT_TIMEOUT_MS);
+  const t = useTestApp(() => ({ ...emulatorEnv(emulators), CORS_ORIGINS: SPA_ORIGIN }));
+  beforeAll(async () => {
     account = await signUp(t);
     tokens = await logIn(t, account.email, account.password);
-  }, BOOT_TIMEOUT_MS);
+  });
 
   afterAll(async () => {
-    await t?.close();
     await closeEmulators(emulators);
   }, BOOT_TIMEOUT_MS);
 

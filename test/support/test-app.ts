@@ -11,7 +11,7 @@ import { MemoryStore } from '../../src/cache/memory.store.js';
 import { REDIS_CLIENT, type RedisConnection } from '../../src/cache/redis-client.module.js';
 import { Clock } from '../../src/common/time/clock.js';
 import { type OpenApiDocument, type OpenApiResponseValidator, validatorFor } from './openapi-validator.js';
-import { codeFrom, SmtpSink } from './smtp-sink.js';
+import { SmtpSink } from './smtp-sink.js';
 
 /**
  * Real services for `npm run test:e2e` (E2E_USE_REAL_SERVICES=1 with
@@ -40,12 +40,6 @@ export interface TestApp {
 }
 
 const suffix = () => randomBytes(6).toString('hex');
-
-/** A unique, valid email for one test. */
-export const uniqueEmail = (label = 'user') => `${label}-${suffix()}@example.com`;
-
-/** A unique nickname of at most 10 characters. */
-export const uniqueNickname = () => `n${suffix().slice(0, 9)}`;
 
 async function createDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `auth_test_${suffix()}`;
@@ -236,68 +230,4 @@ async function* prefixedKeys(
       if (reply.keys.length > 0) yield { node, keys: reply.keys };
     } while (cursor !== '0');
   }
-}
-
-export interface SignedUp {
-  email: string;
-  password: string;
-  nickname: string;
-  id: number;
-}
-
-/** Sends a code, reads it from the mail, verifies it: the email may now sign up. */
-export async function verifyEmail(t: TestApp, email: string): Promise<void> {
-  const before = t.mail.mails.length;
-  const sent = await t.http.post('/api/auth/email/verification/send').send({ email });
-  if (sent.status !== 200) throw new Error(`send failed: ${sent.status} ${JSON.stringify(sent.body)}`);
-  const code = codeFrom(await t.mail.waitFor(email, before));
-  const verified = await t.http.post('/api/auth/email/verification/verify').send({ email, verificationCode: code });
-  if (verified.status !== 200) throw new Error(`verify failed: ${verified.status} ${JSON.stringify(verified.body)}`);
-}
-
-/** A complete, valid signup body for a fresh email and nickname. */
-export function signupBody(overrides: Record<string, unknown> = {}) {
-  return {
-    email: uniqueEmail(),
-    password: 'MyPassword123!',
-    name: '홍길동',
-    nickname: uniqueNickname(),
-    birthDate: '2000-01-01',
-    addressSido: '서울특별시',
-    addressGugun: '강남구',
-    ...overrides,
-  };
-}
-
-/** Verifies the email and signs up; returns what logging in needs. */
-export async function signUp(t: TestApp, overrides: Record<string, unknown> = {}): Promise<SignedUp> {
-  const body = signupBody(overrides);
-  await verifyEmail(t, body.email);
-  const res = await t.http.post('/api/auth/signup').send(body);
-  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { email: body.email, password: body.password, nickname: body.nickname, id: res.body.data.id as number };
-}
-
-export async function logIn(t: TestApp, email: string, password: string) {
-  const res = await t.http.post('/api/auth/login').send({ email, password });
-  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.data as { accessToken: string; refreshToken: string; user: { id: number } };
-}
-
-/** Asserts the SPEC §1 error envelope and returns it. */
-export function expectError(res: request.Response, status: number, errorCode: string, message?: string) {
-  expect({
-    status: res.status,
-    errorCode: res.body.errorCode,
-    message: message === undefined ? undefined : res.body.message,
-  }).toEqual({
-    status,
-    errorCode,
-    message,
-  });
-  expect(res.body.code.code).toBe(status);
-  expect(res.body.traceId).toMatch(/^[0-9a-f]{32}$|^[A-Za-z0-9._-]{1,64}$/);
-  expect(res.body.timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
-  expect(res.headers['x-trace-id']).toBe(res.body.traceId);
-  return res.body as { message: string; errors?: { field: string; message: string }[] };
 }

@@ -9,7 +9,7 @@ import { Logger } from '@nestjs/common';
 import type request from 'supertest';
 import { SOCIAL_PROVIDERS, type SocialProvider } from '../../src/oauth/providers/index.js';
 import { EMULATOR_STARTERS, type EmulatorUser, type OAuthEmulator } from '../emulators/index.js';
-import type { TestApp } from '../support/test-app.js';
+import type { TestApp } from './test-app.js';
 
 /** Booting the app and the emulators on two shared cores can take longer than Jest's 5 s. */
 export const BOOT_TIMEOUT_MS = 60_000;
@@ -141,7 +141,7 @@ export async function login(t: TestApp, provider: Provider, user: string, startP
 }
 
 /** Asserts a failure redirect to the frontend and returns its parameters. */
-export function expectFailure(url: URL, errorCode: string, providerError?: string): URLSearchParams {
+export function expectFailureRedirect(url: URL, errorCode: string, providerError?: string): URLSearchParams {
   const params = url.searchParams;
   expect({
     target: url.origin + url.pathname,
@@ -151,30 +151,6 @@ export function expectFailure(url: URL, errorCode: string, providerError?: strin
   expect(params.get('traceId')).toMatch(/^[0-9a-f]{32}$/);
   expect(params.get('accessToken')).toBeNull();
   return params;
-}
-
-export async function usersCount(t: TestApp): Promise<number> {
-  const rows: { count: string }[] = await t.db.query('SELECT count(*)::text AS count FROM users');
-  return Number(rows[0].count);
-}
-
-export interface UserRow {
-  id: string;
-  email: string;
-  name: string;
-  nickname: string;
-  provider: string;
-  provider_user_id: string | null;
-  password_hash: string | null;
-  birth_date: string | null;
-}
-
-export async function userRows(t: TestApp, where: string, params: unknown[]): Promise<UserRow[]> {
-  return t.db.query(
-    `SELECT id::text, email, name, nickname, provider, provider_user_id, password_hash, birth_date::text
-       FROM users WHERE ${where} ORDER BY id`,
-    params,
-  );
 }
 
 /** Records what the service logs through Nest's Logger while a test runs. */
