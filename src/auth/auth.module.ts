@@ -2,6 +2,7 @@ import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { StoreModule } from '../cache/store.module.js';
+import { REVOCATION_PREFETCH } from '../common/http/http-pipeline.js';
 import { SecurityModule } from '../common/security/security.module.js';
 import { TimeModule } from '../common/time/time.module.js';
 import { authConfig } from '../config/auth.config.js';
@@ -35,12 +36,14 @@ import { PasswordResetService } from './password-reset.service.js';
     LoginThrottleService,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     RevocationPrefetchMiddleware,
+    // Mounted by the HTTP pipeline (src/common/http/http-pipeline.ts), which names it by this token.
+    { provide: REVOCATION_PREFETCH, useExisting: RevocationPrefetchMiddleware },
     BackgroundTasks,
     PasswordResetService,
     AccountService,
     KakaoAdminClient,
   ],
-  exports: [AuthService, RevocationPrefetchMiddleware],
+  exports: [AuthService, REVOCATION_PREFETCH],
 })
 export class AuthModule implements OnModuleInit {
   constructor(@Inject(authConfig.KEY) private readonly auth: ConfigType<typeof authConfig>) {}
