@@ -1,5 +1,4 @@
 import type { INestApplication } from '@nestjs/common';
-import { Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -11,7 +10,6 @@ import { chooseLogFormat, createAccessLogger, createRootLogger, PinoNestLogger }
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { appConfig } from './config/app.config.js';
 import { validateConfig } from './config/config.validation.js';
-import { SessionService } from './token/session.service.js';
 
 export interface CreatedApp {
   app: INestApplication;
@@ -45,11 +43,5 @@ export async function createApp(): Promise<CreatedApp> {
   setupOpenApi(app, config.port);
 
   await app.init();
-  try {
-    await app.get(SessionService).ensureWarm();
-  } catch (error) {
-    // The store or database is down: the first guarded request will reload instead.
-    new Logger('Bootstrap').warn({ msg: 'revocations not reloaded at start', cause: String(error) });
-  }
   return { app, shutdown };
 }
