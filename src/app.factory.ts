@@ -9,7 +9,20 @@ import { setupOpenApi } from './common/http/openapi.js';
 import { chooseLogFormat, createAccessLogger, createRootLogger, PinoNestLogger } from './common/logging/logger.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { appConfig } from './config/app.config.js';
-import { validateConfig } from './config/config.validation.js';
+import { configNamespacesFor, validateConfig } from './config/config.validation.js';
+import type { Env } from './config/env.parsers.js';
+
+/** A class provider replaced by another instance (e.g. a test's clock); the class itself is the token. */
+export type ProviderOverride<T extends object = object> =
+  | { provide: abstract new (...args: never[]) => T; useValue: T }
+  | { provide: abstract new (...args: never[]) => T; useClass: new () => T };
+
+export interface CreateAppOptions {
+  /** The variables the application reads. Default: the process environment. */
+  env?: Env;
+  /** Providers replaced wherever they are injected. */
+  overrides?: readonly ProviderOverride[];
+}
 
 export interface CreatedApp {
   app: INestApplication;
@@ -20,19 +33,21 @@ export interface CreatedApp {
  * Builds the application exactly as it serves: used by main.ts, by the e2e
  * tests and by the benchmark, so all three exercise the same stack.
  */
-export async function createApp(): Promise<CreatedApp> {
+export async function createApp(options: CreateAppOptions = {}): Promise<CreatedApp> {
+  const env = options.env ?? process.env;
   // Every wrong or missing variable at once, before any module starts (throws a ConfigError listing them).
-  validateConfig();
-  const settings = appConfig();
+  validateConfig(configNamespacesFor(env));
+  const settings = appConfig.read(env);
   const rootLogger = createRootLogger(
     settings.logLevel,
     chooseLogFormat(settings.logFormat, process.stdout.isTTY === true, settings.production),
   );
   const logger = new PinoNestLogger(rootLogger);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.configuredBy(env), {
     bodyParser: false,
     logger,
     abortOnError: false,
+    ...(options.overrides?.length ? { instrument: { instanceDecorator: replacing(options.overrides) } } : {}),
   });
   const config = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   const shutdown = new GracefulShutdown();
@@ -44,4 +59,22 @@ export async function createApp(): Promise<CreatedApp> {
 
   await app.init();
   return { app, shutdown };
+}
+
+/**
+ * Swaps each instance Nest builds of an overridden class for its override:
+ * every module that injects the class gets the one replacement.
+ */
+function replacing(overrides: readonly ProviderOverride[]): (instance: unknown) => unknown {
+  const replacements = new Map<unknown, () => object>(
+    overrides.map((override) => [
+      override.provide,
+      'useValue' in override ? () => override.useValue : () => new override.useClass(),
+    ]),
+  );
+  return (instance) => {
+    const replace =
+      typeof instance === 'object' && instance !== null ? replacements.get(instance.constructor) : undefined;
+    return replace ? replace() : instance;
+  };
 }

@@ -1,8 +1,8 @@
-import { registerAs } from '@nestjs/config';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { durationVar, intVar, isProduction, present, reportProblem, urlVar } from './env.parsers.js';
+import { configNamespace, type Env } from './namespace.js';
 
 const PLACEHOLDER = /change[-_ ]?me|secret|example|placeholder/i;
 
@@ -14,7 +14,7 @@ const SECRET_MIN_BYTES = 32;
  * directory is created readable by its owner only (0700), the file 0600, and
  * a file holding fewer than 32 bytes is refused like a short variable.
  */
-function jwtSecret(env: NodeJS.ProcessEnv): string {
+function jwtSecret(env: Env): string {
   const given = present(env, 'JWT_SECRET');
   if (given !== undefined) {
     if (Buffer.byteLength(given) < SECRET_MIN_BYTES) {
@@ -65,8 +65,7 @@ function readSecretFile(file: string): string | undefined | null {
   }
 }
 
-export const authConfig = registerAs('auth', () => {
-  const env = process.env;
+export const authConfig = configNamespace('auth', (env: Env) => {
   const passwordMinLength = intVar(env, 'PASSWORD_MIN_LENGTH', 8, 1, 128);
   return {
     jwtSecret: jwtSecret(env),

@@ -1,4 +1,3 @@
-import { registerAs } from '@nestjs/config';
 import { resolve } from 'node:path';
 import {
   durationVar,
@@ -10,6 +9,7 @@ import {
   redisNodesVar,
   urlVar,
 } from './env.parsers.js';
+import { configNamespace, type Env } from './namespace.js';
 
 /** How the service reaches Redis: one endpoint, a Redis Cluster, or a master found through Sentinel. */
 export type RedisTarget =
@@ -17,7 +17,7 @@ export type RedisTarget =
   | { mode: 'cluster'; nodes: RedisNodeAddress[] }
   | { mode: 'sentinel'; name: string; sentinels: RedisNodeAddress[] };
 
-export function redisTarget(env: Record<string, string | undefined>): RedisTarget | null {
+export function redisTarget(env: Env): RedisTarget | null {
   const url = urlVar(env, 'REDIS_URL', ['redis:', 'rediss:']);
   const clusterNodes = redisNodesVar(env, 'REDIS_CLUSTER_NODES', 6379);
   const sentinels = redisNodesVar(env, 'REDIS_SENTINELS', 26379);
@@ -35,8 +35,7 @@ export function redisTarget(env: Record<string, string | undefined>): RedisTarge
 }
 
 /** The three external parts. Unset means embedded, which production refuses. */
-export const infraConfig = registerAs('infra', () => {
-  const env = process.env;
+export const infraConfig = configNamespace('infra', (env: Env) => {
   const databaseUrl = urlVar(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
   const redis = redisTarget(env);
   const redisUrl = redis?.mode === 'single' ? redis.url : undefined;

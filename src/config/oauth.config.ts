@@ -1,7 +1,5 @@
-import { registerAs } from '@nestjs/config';
-import { isProduction, present, reportProblem } from './env.parsers.js';
-
-type Env = Record<string, string | undefined>;
+import { type Env, isProduction, present, reportProblem } from './env.parsers.js';
+import { configNamespace } from './namespace.js';
 
 export const SOCIAL_PROVIDERS = ['kakao', 'google', 'github', 'naver'] as const;
 export type SocialProvider = (typeof SOCIAL_PROVIDERS)[number];
@@ -198,8 +196,8 @@ export function parseOAuthEnv(env: Env): { settings: OAuthSettings; errors: stri
 }
 
 /** Social login (SPEC §3): providers, hand-off and redirect targets. Any error stops the start. */
-export const oauthConfig = registerAs('oauth', (): OAuthSettings => {
-  const { settings, errors } = parseOAuthEnv(process.env);
+export const oauthConfig = configNamespace('oauth', (env: Env): OAuthSettings => {
+  const { settings, errors } = parseOAuthEnv(env);
   for (const error of errors) reportProblem(error);
   return settings;
 });
