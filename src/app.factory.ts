@@ -10,6 +10,7 @@ import { chooseLogFormat, createAccessLogger, createRootLogger, PinoNestLogger }
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { appConfig } from './config/app.config.js';
 import { configNamespacesFor, validateConfig } from './config/config.validation.js';
+import { processEnv } from './config/env-file.js';
 import type { Env } from './config/env.parsers.js';
 
 /** A class provider replaced by another instance (e.g. a test's clock); the class itself is the token. */
@@ -34,7 +35,7 @@ export interface CreatedApp {
  * tests and by the benchmark, so all three exercise the same stack.
  */
 export async function createApp(options: CreateAppOptions = {}): Promise<CreatedApp> {
-  const env = options.env ?? process.env;
+  const env = options.env ?? processEnv();
   // Every wrong or missing variable at once, before any module starts (throws a ConfigError listing them).
   validateConfig(configNamespacesFor(env));
   const settings = appConfig.read(env);

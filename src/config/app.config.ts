@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import {
   durationVar,
   intVar,
@@ -31,7 +30,6 @@ export const appConfig = configNamespace('app', (env: Env) => {
     port: intVar(env, 'PORT', 8080, 0, 65535),
     host: present(env, 'HOST') ?? '0.0.0.0',
     timezone: timezoneVar(env, 'APP_TIMEZONE', 'Asia/Seoul'),
-    dataDir: resolve(present(env, 'DATA_DIR') ?? '.data'),
     bodyLimit,
     rateLimitMax: intVar(env, 'RATE_LIMIT_MAX', 300, 1, 100_000_000),
     rateLimitWindowMs: durationVar(env, 'RATE_LIMIT_WINDOW', '60s', 1000),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { dataDir } from './data-dir.js';
 import { durationVar, intVar, isProduction, present, reportProblem, urlVar } from './env.parsers.js';
 import { configNamespace, type Env } from './namespace.js';
 
@@ -30,7 +31,7 @@ function jwtSecret(env: Env): string {
     );
     return '';
   }
-  const dir = resolve(present(env, 'DATA_DIR') ?? '.data');
+  const dir = dataDir(env);
   const file = join(dir, 'jwt-secret');
   let secret = readSecretFile(file);
   if (secret === null) return '';
@@ -78,7 +79,6 @@ export const authConfig = configNamespace('auth', (env: Env) => {
     emailCodeDailyLimit: intVar(env, 'EMAIL_CODE_DAILY_LIMIT', 20, 1, 1000),
     emailVerifiedTtlMs: durationVar(env, 'EMAIL_VERIFIED_TTL', '30m', 1000),
     passwordMinLength,
-    passwordMaxLength: 128,
     bcryptCost: intVar(env, 'BCRYPT_COST', 10, 4, 15),
     loginMaxFailures: intVar(env, 'LOGIN_MAX_FAILURES', 10, 1, 1000),
     loginFailureWindowMs: durationVar(env, 'LOGIN_FAILURE_WINDOW', '15m', 1000),

@@ -2,11 +2,13 @@ import type { ConfigObject } from '@nestjs/config';
 import { appConfig } from './app.config.js';
 import { authConfig } from './auth.config.js';
 import { ConfigError, collectProblems, type Env } from './env.parsers.js';
-import { infraConfig } from './infra.config.js';
+import { databaseConfig } from './database.config.js';
+import { mailConfig } from './mail.config.js';
 import { oauthConfig } from './oauth.config.js';
+import { redisConfig } from './redis.config.js';
 
 /** Every namespace the service loads, each reading the process environment when called bare. */
-export const configNamespaces = [appConfig, authConfig, infraConfig, oauthConfig];
+export const configNamespaces = [appConfig, authConfig, databaseConfig, redisConfig, mailConfig, oauthConfig];
 
 /** The namespaces reading `env`: what AppModule's ConfigModule loads, and what createApp validates. */
 export function configNamespacesFor(env: Env): Array<() => ConfigObject> {
