@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../common/validation/limits.js';
 import { dataDir } from './data-dir.js';
 import { durationVar, intVar, isProduction, present, reportProblem, urlVar } from './env.parsers.js';
 import { configNamespace, type Env } from './namespace.js';
@@ -67,7 +68,7 @@ function readSecretFile(file: string): string | undefined | null {
 }
 
 export const authConfig = configNamespace('auth', (env: Env) => {
-  const passwordMinLength = intVar(env, 'PASSWORD_MIN_LENGTH', 8, 1, 128);
+  const passwordMinLength = intVar(env, 'PASSWORD_MIN_LENGTH', PASSWORD_MIN_LENGTH, 1, PASSWORD_MAX_LENGTH);
   return {
     jwtSecret: jwtSecret(env),
     accessTtlMs: durationVar(env, 'JWT_ACCESS_TTL', '1h', 1000),

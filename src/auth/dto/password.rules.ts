@@ -1,14 +1,13 @@
 import { FIELD_MESSAGES } from '../../common/errors/error-catalogue.js';
 import { charLength, required, type Rule } from '../../common/validation/field-rules.js';
-
-export const PASSWORD_MAX_LENGTH = 128;
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../common/validation/limits.js';
 
 /**
  * The password length policy the DTO rules read. Decorators are evaluated
  * before configuration exists, so AuthModule sets the minimum from
  * PASSWORD_MIN_LENGTH at start.
  */
-export const passwordPolicy = { minLength: 8 };
+export const passwordPolicy = { minLength: PASSWORD_MIN_LENGTH };
 
 const lengthInRange: Rule = {
   check: (v) => {

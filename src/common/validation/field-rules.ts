@@ -1,5 +1,7 @@
 import { registerDecorator, type ValidationArguments, isEmail } from 'class-validator';
 import { FIELD_MESSAGES } from '../errors/error-catalogue.js';
+import { charLength } from './code-points.js';
+import { EMAIL_MAX_LENGTH } from './limits.js';
 
 /**
  * A field's checks in the SPEC's order (required → type/format → length); the
@@ -12,12 +14,7 @@ export interface Rule {
   message: string;
 }
 
-/** Unicode code points, as PostgreSQL's varchar(n) counts. */
-export function charLength(value: string): number {
-  let count = 0;
-  for (const _ of value) count++;
-  return count;
-}
+export { charLength };
 
 export const isBlank = (value: unknown): boolean =>
   value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
@@ -66,8 +63,6 @@ export function Field(rules: Rule[], options: { optional?: boolean } = {}): Prop
     });
   };
 }
-
-export const EMAIL_MAX_LENGTH = 100;
 
 /** False for a string holding a lone UTF-16 surrogate: not text, and validator's isEmail throws on it (URIError). */
 export const isWellFormed = (value: string): boolean => !/\p{Cs}/u.test(value);
