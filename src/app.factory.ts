@@ -9,6 +9,7 @@ import { setupOpenApi } from './common/http/openapi.js';
 import { chooseLogFormat, createAccessLogger, createRootLogger, PinoNestLogger } from './common/logging/logger.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { appConfig } from './config/app.config.js';
+import { authConfig } from './config/auth.config.js';
 import { configNamespacesFor, validateConfig } from './config/config.validation.js';
 import { processEnv } from './config/env-file.js';
 import type { Env } from './config/env.parsers.js';
@@ -54,7 +55,11 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
   const shutdown = new GracefulShutdown();
 
   applyHttpPipeline({ app, config, shutdown, accessLogger: createAccessLogger(rootLogger) });
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(
+    createValidationPipe({
+      passwordMinLength: app.get<ConfigType<typeof authConfig>>(authConfig.KEY).passwordMinLength,
+    }),
+  );
 
   setupOpenApi(app, config.port);
 

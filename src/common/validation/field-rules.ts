@@ -8,7 +8,7 @@ import { EMAIL_MAX_LENGTH } from './limits.js';
  * first that fails gives the field's one message. A value of the wrong JSON
  * type fails the field's format check, or where it has none, its next check.
  */
-export type Check = (value: unknown) => boolean;
+export type Check = (value: unknown, dto?: object) => boolean;
 export interface Rule {
   check: Check;
   message: string;
@@ -39,9 +39,10 @@ export const matches = (pattern: RegExp, message: string): Rule => ({
   message,
 });
 
-export function firstFailure(rules: Rule[], value: unknown): string | null {
+/** `dto`: the object holding the value, for a rule that reads its app's settings (validationSettings). */
+export function firstFailure(rules: Rule[], value: unknown, dto?: object): string | null {
   for (const rule of rules) {
-    if (!rule.check(value)) return rule.message;
+    if (!rule.check(value, dto)) return rule.message;
   }
   return null;
 }
@@ -57,8 +58,9 @@ export function Field(rules: Rule[], options: { optional?: boolean } = {}): Prop
       target: target.constructor,
       propertyName: propertyName as string,
       validator: {
-        validate: (value: unknown) => (options.optional && isBlank(value)) || firstFailure(rules, value) === null,
-        defaultMessage: (args?: ValidationArguments) => firstFailure(rules, args?.value) ?? '',
+        validate: (value: unknown, args?: ValidationArguments) =>
+          (options.optional && isBlank(value)) || firstFailure(rules, value, args?.object) === null,
+        defaultMessage: (args?: ValidationArguments) => firstFailure(rules, args?.value, args?.object) ?? '',
       },
     });
   };
