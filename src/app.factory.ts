@@ -1,23 +1,30 @@
 import type { INestApplication } from '@nestjs/common';
-import { Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module.js';
-import { RevocationPrefetchMiddleware } from './auth/guards/revocation-prefetch.middleware.js';
-import { accessLogMiddleware } from './common/http/access-log.middleware.js';
-import { jsonBodyParsing } from './common/http/body-parsing.js';
 import { GracefulShutdown } from './common/http/graceful-shutdown.js';
+import { applyHttpPipeline } from './common/http/http-pipeline.js';
 import { setupOpenApi } from './common/http/openapi.js';
-import { RateLimitMiddleware } from './common/http/rate-limit.middleware.js';
-import { securityHeaders } from './common/http/security-headers.js';
-import { traceMiddleware } from './common/http/trace.middleware.js';
 import { chooseLogFormat, createAccessLogger, createRootLogger, PinoNestLogger } from './common/logging/logger.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { appConfig } from './config/app.config.js';
-import { validateConfig } from './config/config.validation.js';
-import { SessionService } from './token/session.service.js';
+import { authConfig } from './config/auth.config.js';
+import { configNamespacesFor, validateConfig } from './config/config.validation.js';
+import { processEnv } from './config/env-file.js';
+import type { Env } from './config/env.parsers.js';
+
+/** A class provider replaced by another instance (e.g. a test's clock); the class itself is the token. */
+export type ProviderOverride<T extends object = object> =
+  | { provide: abstract new (...args: never[]) => T; useValue: T }
+  | { provide: abstract new (...args: never[]) => T; useClass: new () => T };
+
+export interface CreateAppOptions {
+  /** The variables the application reads. Default: the process environment. */
+  env?: Env;
+  /** Providers replaced wherever they are injected. */
+  overrides?: readonly ProviderOverride[];
+}
 
 export interface CreatedApp {
   app: INestApplication;
@@ -28,61 +35,52 @@ export interface CreatedApp {
  * Builds the application exactly as it serves: used by main.ts, by the e2e
  * tests and by the benchmark, so all three exercise the same stack.
  */
-export async function createApp(): Promise<CreatedApp> {
+export async function createApp(options: CreateAppOptions = {}): Promise<CreatedApp> {
+  const env = options.env ?? processEnv();
   // Every wrong or missing variable at once, before any module starts (throws a ConfigError listing them).
-  validateConfig();
-  const settings = appConfig();
+  validateConfig(configNamespacesFor(env));
+  const settings = appConfig.read(env);
   const rootLogger = createRootLogger(
     settings.logLevel,
     chooseLogFormat(settings.logFormat, process.stdout.isTTY === true, settings.production),
   );
   const logger = new PinoNestLogger(rootLogger);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.configuredBy(env), {
     bodyParser: false,
     logger,
     abortOnError: false,
+    ...(options.overrides?.length ? { instrument: { instanceDecorator: replacing(options.overrides) } } : {}),
   });
   const config = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   const shutdown = new GracefulShutdown();
 
-  app.set('trust proxy', config.trustProxy);
-  app.disable('x-powered-by');
-  // Every answer is per caller and not cacheable: hashing each body for an ETag buys nothing.
-  app.set('etag', false);
-  app.use(traceMiddleware);
-  // Before anything that can refuse a request, so errors, 429s and redirects carry them too.
-  app.use(securityHeaders('/api/docs'));
-  // Before anything that can refuse a request, so browsers can read every error.
-  app.enableCors({
-    origin: config.corsOrigins,
-    credentials: true,
-    exposedHeaders: ['Authorization', 'Refresh-Token', 'X-Trace-Id', 'Retry-After'],
-  });
-  app.use(shutdown.middleware);
-  app.use(accessLogMiddleware(createAccessLogger(rootLogger)));
-  // Before the limiter, so its revocation lookup and the limiter's counter leave in one Redis write.
-  const prefetch = app.get(RevocationPrefetchMiddleware);
-  app.use((req: Request, res: Response, next: NextFunction) => prefetch.use(req, res, next));
-  const limiter = app.get(RateLimitMiddleware);
-  app.use(
-    '/api/auth',
-    (
-      req: Parameters<RateLimitMiddleware['use']>[0],
-      res: Parameters<RateLimitMiddleware['use']>[1],
-      next: Parameters<RateLimitMiddleware['use']>[2],
-    ) => limiter.use(req, res, next),
+  applyHttpPipeline({ app, config, shutdown, accessLogger: createAccessLogger(rootLogger) });
+  app.useGlobalPipes(
+    createValidationPipe({
+      passwordMinLength: app.get<ConfigType<typeof authConfig>>(authConfig.KEY).passwordMinLength,
+    }),
   );
-  app.use(...jsonBodyParsing(config.bodyLimit));
-  app.useGlobalPipes(createValidationPipe());
 
   setupOpenApi(app, config.port);
 
   await app.init();
-  try {
-    await app.get(SessionService).ensureWarm();
-  } catch (error) {
-    // The store or database is down: the first guarded request will reload instead.
-    new Logger('Bootstrap').warn({ msg: 'revocations not reloaded at start', cause: String(error) });
-  }
   return { app, shutdown };
+}
+
+/**
+ * Swaps each instance Nest builds of an overridden class for its override:
+ * every module that injects the class gets the one replacement.
+ */
+function replacing(overrides: readonly ProviderOverride[]): (instance: unknown) => unknown {
+  const replacements = new Map<unknown, () => object>(
+    overrides.map((override) => [
+      override.provide,
+      'useValue' in override ? () => override.useValue : () => new override.useClass(),
+    ]),
+  );
+  return (instance) => {
+    const replace =
+      typeof instance === 'object' && instance !== null ? replacements.get(instance.constructor) : undefined;
+    return replace ? replace() : instance;
+  };
 }

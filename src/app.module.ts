@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module.js';
@@ -6,7 +6,8 @@ import { StoreModule } from './cache/store.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { RateLimitMiddleware } from './common/http/rate-limit.middleware.js';
 import { TimeModule } from './common/time/time.module.js';
-import { configNamespaces } from './config/config.validation.js';
+import { configNamespacesFor } from './config/config.validation.js';
+import type { Env } from './config/env.parsers.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MailModule } from './mail/mail.module.js';
@@ -17,13 +18,6 @@ import { UsersModule } from './users/users.module.js';
 
 @Module({
   imports: [
-    // The process environment only; main.ts has merged `.env` into it before this runs.
-    ConfigModule.forRoot({
-      isGlobal: true,
-      ignoreEnvFile: true,
-      cache: true,
-      load: configNamespaces,
-    }),
     TimeModule,
     DatabaseModule,
     StoreModule,
@@ -38,4 +32,25 @@ import { UsersModule } from './users/users.module.js';
   ],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, RateLimitMiddleware],
 })
-export class AppModule {}
+export class AppModule {
+  /**
+   * The application configured from `env` (createApp's; main.ts has merged
+   * `.env` into the process environment it passes). ConfigModule neither
+   * reads nor writes the process environment itself.
+   */
+  static configuredBy(env: Env): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          validatePredefined: false,
+          skipProcessEnv: true,
+          cache: true,
+          load: configNamespacesFor(env),
+        }),
+      ],
+    };
+  }
+}

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEnvFile } from './config/env-file.js';
-import { configNamespaces, validateConfig } from './config/config.validation.js';
+import { configNamespacesFor, validateConfig } from './config/config.validation.js';
 import { durationVar, intVar, present, reportProblem } from './config/env.parsers.js';
 import { createRootLogger } from './common/logging/logger.js';
 import { reportStartFailure } from './common/logging/start-failure.js';
@@ -46,16 +46,16 @@ function settings(env: NodeJS.ProcessEnv): ClusterSettings {
  * the primary exits 0 once all have exited 0.
  */
 function runPrimary(): void {
-  loadEnvFile();
+  const env = loadEnvFile();
   let config: ClusterSettings = { workers: 1, shutdownTimeoutMs: 10_000 };
   try {
     // The workers' own variables too: one list of every problem here, not one failing worker after another.
-    validateConfig([...configNamespaces, () => (config = settings(process.env))]);
+    validateConfig([...configNamespacesFor(env), () => (config = settings(env))]);
   } catch (error) {
-    reportStartFailure(error, 'Cluster');
+    reportStartFailure(error, env, 'Cluster');
     process.exit(1);
   }
-  const logger = createRootLogger(present(process.env, 'LOG_LEVEL')?.toLowerCase() ?? 'info').child({
+  const logger = createRootLogger(present(env, 'LOG_LEVEL')?.toLowerCase() ?? 'info').child({
     context: 'Cluster',
   });
   cluster.setupPrimary({ exec: join(dirname(fileURLToPath(import.meta.url)), 'main.js') });

@@ -6,9 +6,10 @@ import { loadEnvFile } from './config/env-file.js';
 import { appConfig } from './config/app.config.js';
 import { reportStartFailure } from './common/logging/start-failure.js';
 
+const env = loadEnvFile();
+
 async function bootstrap(): Promise<void> {
-  loadEnvFile();
-  const { app, shutdown } = await createApp();
+  const { app, shutdown } = await createApp({ env });
   const config = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   shutdown.listen(app, config.shutdownTimeoutMs);
   await app.listen(config.port, config.host);
@@ -18,6 +19,6 @@ async function bootstrap(): Promise<void> {
 
 bootstrap().catch((error: unknown) => {
   // Configuration errors list every problem, one a line; anything else comes with its stack.
-  reportStartFailure(error);
+  reportStartFailure(error, env);
   process.exit(1);
 });

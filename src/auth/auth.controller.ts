@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { CurrentUser, type Principal } from '../common/decorators/current-user.decorator.js';
 import { Public } from '../common/decorators/public.decorator.js';
 import { AppException } from '../common/errors/app.exception.js';
-import { FIELD_MESSAGES as M } from '../common/errors/error-catalogue.js';
+import { FIELD_MESSAGES as M, SUCCESS_MESSAGES as S } from '../common/errors/error-catalogue.js';
 import { ApiEnvelope, ApiErrors } from '../common/http/api-docs.decorators.js';
 import { type ApiResponse, created, success } from '../common/http/api-response.js';
 import { UserResponse } from '../users/user.mapper.js';
@@ -60,18 +60,18 @@ export class AuthController {
     summary: '이메일 인증코드 발송',
     description: '6자리 코드, 5분 유효, 같은 이메일 재요청 시 기존 코드 대체, 60초 재발송 제한.',
   })
-  @ApiEnvelope({ message: '인증 번호를 발송했습니다.' })
+  @ApiEnvelope({ message: S.verificationCodeSent })
   @ApiErrors(...EMAIL_ERRORS, 'EMAIL_SEND_COOLDOWN', 'MAIL_SEND_FAILED', 'TOO_MANY_REQUESTS')
   async sendCode(@Body() dto: SendCodeDto): Promise<ApiResponse<null>> {
     await this.verification.send(dto.email);
-    return success(null, '인증 번호를 발송했습니다.');
+    return success(null, S.verificationCodeSent);
   }
 
   @Public()
   @Post('email/verification/verify')
   @HttpCode(200)
   @ApiOperation({ summary: '이메일 인증코드 검증', description: '성공하면 30분 안에 한 번 회원가입할 수 있습니다.' })
-  @ApiEnvelope({ message: '인증이 완료되었습니다.' })
+  @ApiEnvelope({ message: S.emailVerified })
   @ApiErrors(
     ...EMAIL_ERRORS,
     { code: 'VALIDATION_FAILED', message: M.codeRequired, summary: 'verificationCode 없음', field: 'verificationCode' },
@@ -82,7 +82,7 @@ export class AuthController {
   )
   async verifyCode(@Body() dto: VerifyCodeDto): Promise<ApiResponse<null>> {
     await this.verification.verify(dto.email, dto.verificationCode);
-    return success(null, '인증이 완료되었습니다.');
+    return success(null, S.emailVerified);
   }
 
   @Public()
@@ -122,11 +122,11 @@ export class AuthController {
   @HttpCode(200)
   @ApiBearerAuth()
   @ApiOperation({ summary: '로그아웃', description: 'Access Token과 같은 세션의 Refresh Token을 함께 무효화합니다.' })
-  @ApiEnvelope({ message: '성공', data: 'string', dataExample: '로그아웃되었습니다.' })
+  @ApiEnvelope({ message: '성공', data: 'string', dataExample: S.loggedOut })
   @ApiErrors({ code: 'TOKEN_MISSING', status: 400 }, { code: 'TOKEN_INVALID', status: 400 }, 'TOKEN_REVOKED')
   async logout(@Headers('authorization') authorization: string | undefined): Promise<ApiResponse<string>> {
     await this.auth.logout(authorization);
-    return success('로그아웃되었습니다.');
+    return success(S.loggedOut);
   }
 
   @Public()

@@ -1,11 +1,11 @@
-import { Clock } from '../common/time/clock.js';
+import { TestClock } from '../../test/support/test-clock.js';
 import { MemoryStore } from './memory.store.js';
 
 describe('MemoryStore', () => {
-  let clock: Clock;
+  let clock: TestClock;
   let store: MemoryStore;
   beforeEach(() => {
-    clock = new Clock();
+    clock = new TestClock();
     store = new MemoryStore(clock);
   });
   afterEach(() => {

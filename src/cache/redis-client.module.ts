@@ -11,7 +11,7 @@ import {
 } from '@redis/client';
 import type { RedisNodeAddress } from '../config/env.parsers.js';
 import { redactUrl } from '../config/env.parsers.js';
-import { infraConfig, type RedisTarget } from '../config/infra.config.js';
+import { redisConfig, type RedisTarget } from '../config/redis.config.js';
 
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 
@@ -97,8 +97,9 @@ function coversEverySlot(cluster: RedisClusterType): boolean {
   providers: [
     {
       provide: REDIS_CLIENT,
-      inject: [infraConfig.KEY],
-      useFactory: (infra: ConfigType<typeof infraConfig>) => (infra.redis ? createRedisConnection(infra.redis) : null),
+      inject: [redisConfig.KEY],
+      useFactory: (redis: ConfigType<typeof redisConfig>) =>
+        redis.target ? createRedisConnection(redis.target) : null,
     },
   ],
   exports: [REDIS_CLIENT],
@@ -110,11 +111,11 @@ export class RedisClientModule implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly client: RedisConnection | null,
-    @Inject(infraConfig.KEY) private readonly infra: ConfigType<typeof infraConfig>,
+    @Inject(redisConfig.KEY) private readonly redis: ConfigType<typeof redisConfig>,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    if (!this.client || !this.infra.redis) {
+    if (!this.client || !this.redis.target) {
       this.logger.log('REDIS_URL unset: using the in-process store');
       return;
     }
@@ -129,7 +130,7 @@ export class RedisClientModule implements OnModuleInit, OnApplicationShutdown {
         });
       }
     });
-    const target = describeRedisTarget(this.infra.redis);
+    const target = describeRedisTarget(this.redis.target);
     if (await this.connect()) {
       this.logger.log(`connected to ${target}`);
       return;
@@ -138,7 +139,7 @@ export class RedisClientModule implements OnModuleInit, OnApplicationShutdown {
     this.logger.error({ msg: `cannot reach ${target} yet; retrying in the background` });
     // A single client retries by itself once connect() was called; a cluster or sentinel set whose
     // first connect failed has to be asked again.
-    if (this.infra.redis.mode !== 'single') this.scheduleRetry(target);
+    if (this.redis.target.mode !== 'single') this.scheduleRetry(target);
   }
 
   private async connect(): Promise<boolean> {
@@ -151,7 +152,7 @@ export class RedisClientModule implements OnModuleInit, OnApplicationShutdown {
           timer = setTimeout(() => reject(new Error('connect timeout')), CONNECT_TIMEOUT_MS);
         }),
       ]);
-      if (this.infra.redis?.mode === 'cluster' && !coversEverySlot(client as RedisClusterType)) {
+      if (this.redis.target?.mode === 'cluster' && !coversEverySlot(client as RedisClusterType)) {
         // Reached while the cluster was being created (CLUSTER SLOTS names only part of the slots): the
         // client would fail every command on a missing slot and never look again, so ask again later.
         this.logger.debug({ msg: 'redis cluster does not serve every slot yet' });

@@ -7,7 +7,7 @@ import type { RedisClusterType } from '@redis/client';
 import { Keyv } from 'keyv';
 import { Clock } from '../common/time/clock.js';
 import { TimeModule } from '../common/time/time.module.js';
-import { infraConfig } from '../config/infra.config.js';
+import { redisConfig } from '../config/redis.config.js';
 import { KeyValueStore } from './key-value.store.js';
 import { MemoryStore } from './memory.store.js';
 import { REDIS_CLIENT, RedisClientModule, type RedisConnection } from './redis-client.module.js';
@@ -32,8 +32,8 @@ const SENTINEL_COMMAND_TIMEOUT_MS = 3_000;
     RedisClientModule,
     CacheModule.registerAsync({
       imports: [RedisClientModule],
-      inject: [REDIS_CLIENT, infraConfig.KEY],
-      useFactory: (client: RedisConnection | null, infra: ConfigType<typeof infraConfig>) => {
+      inject: [REDIS_CLIENT, redisConfig.KEY],
+      useFactory: (client: RedisConnection | null, redis: ConfigType<typeof redisConfig>) => {
         // Entries are handed out as they are, not cloned (cloning was ~3% of a /me request): what is
         // cached here (user profiles) is built fresh by a mapper and only ever serialised, never changed.
         // One map, not 16 shards: choosing a shard hashes the key on every read.
@@ -50,7 +50,7 @@ const SENTINEL_COMMAND_TIMEOUT_MS = 3_000;
         // profile cache reads and writes one key at a time, so no hash tag is needed.
         const shared = new Keyv({
           store: new KeyvRedis(client, { throwOnErrors: false }),
-          namespace: `${infra.redisPrefix}cache`,
+          namespace: `${redis.prefix}cache`,
           useKeyPrefix: false,
         });
         return { stores: [local, shared], ttl: SHARED_CACHE_TTL_MS };
@@ -60,12 +60,12 @@ const SENTINEL_COMMAND_TIMEOUT_MS = 3_000;
   providers: [
     {
       provide: KeyValueStore,
-      inject: [REDIS_CLIENT, infraConfig.KEY, Clock],
-      useFactory: (client: RedisConnection | null, infra: ConfigType<typeof infraConfig>, clock: Clock) =>
+      inject: [REDIS_CLIENT, redisConfig.KEY, Clock],
+      useFactory: (client: RedisConnection | null, redis: ConfigType<typeof redisConfig>, clock: Clock) =>
         client
-          ? new RedisStore(client, infra.redisPrefix, {
-              cluster: infra.redis?.mode === 'cluster' ? (client as RedisClusterType) : undefined,
-              commandTimeoutMs: infra.redis?.mode === 'sentinel' ? SENTINEL_COMMAND_TIMEOUT_MS : undefined,
+          ? new RedisStore(client, redis.prefix, {
+              cluster: redis.target?.mode === 'cluster' ? (client as RedisClusterType) : undefined,
+              commandTimeoutMs: redis.target?.mode === 'sentinel' ? SENTINEL_COMMAND_TIMEOUT_MS : undefined,
             })
           : new MemoryStore(clock),
     },

@@ -1,14 +1,8 @@
 import { appConfig } from './app.config.js';
 
-/** Reads the app namespace from `env` (registerAs factories read process.env). */
+/** Reads the app namespace from `env`. */
 function readApp(env: Record<string, string>): ReturnType<typeof appConfig> {
-  const saved = process.env;
-  process.env = { ...env };
-  try {
-    return appConfig();
-  } finally {
-    process.env = saved;
-  }
+  return appConfig.read(env);
 }
 
 describe('appConfig CORS origins', () => {

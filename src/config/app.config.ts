@@ -1,5 +1,3 @@
-import { registerAs } from '@nestjs/config';
-import { resolve } from 'node:path';
 import {
   durationVar,
   intVar,
@@ -10,6 +8,7 @@ import {
   timezoneVar,
   trustProxyVar,
 } from './env.parsers.js';
+import { configNamespace, type Env } from './namespace.js';
 
 /** pino's levels, `silent` included. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -20,8 +19,7 @@ export const DEFAULT_CORS_DEVELOPMENT = 'http://localhost:3000,http://localhost:
 /** LOG_FORMAT: `auto` is pretty on a terminal outside production, JSON otherwise. */
 export const LOG_FORMAT_SETTINGS = ['auto', 'json', 'pretty'] as const;
 
-export const appConfig = registerAs('app', () => {
-  const env = process.env;
+export const appConfig = configNamespace('app', (env: Env) => {
   let bodyLimit = present(env, 'BODY_LIMIT') ?? '16kb';
   if (!/^\d+(b|kb|mb)?$/i.test(bodyLimit)) {
     reportProblem(`BODY_LIMIT: "${bodyLimit}" is not a size (a number of b, kb or mb, e.g. 16kb)`);
@@ -32,7 +30,6 @@ export const appConfig = registerAs('app', () => {
     port: intVar(env, 'PORT', 8080, 0, 65535),
     host: present(env, 'HOST') ?? '0.0.0.0',
     timezone: timezoneVar(env, 'APP_TIMEZONE', 'Asia/Seoul'),
-    dataDir: resolve(present(env, 'DATA_DIR') ?? '.data'),
     bodyLimit,
     rateLimitMax: intVar(env, 'RATE_LIMIT_MAX', 300, 1, 100_000_000),
     rateLimitWindowMs: durationVar(env, 'RATE_LIMIT_WINDOW', '60s', 1000),

@@ -1,8 +1,10 @@
-import { registerAs } from '@nestjs/config';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../common/validation/limits.js';
+import { dataDir } from './data-dir.js';
 import { durationVar, intVar, isProduction, present, reportProblem, urlVar } from './env.parsers.js';
+import { configNamespace, type Env } from './namespace.js';
 
 const PLACEHOLDER = /change[-_ ]?me|secret|example|placeholder/i;
 
@@ -14,7 +16,7 @@ const SECRET_MIN_BYTES = 32;
  * directory is created readable by its owner only (0700), the file 0600, and
  * a file holding fewer than 32 bytes is refused like a short variable.
  */
-function jwtSecret(env: NodeJS.ProcessEnv): string {
+function jwtSecret(env: Env): string {
   const given = present(env, 'JWT_SECRET');
   if (given !== undefined) {
     if (Buffer.byteLength(given) < SECRET_MIN_BYTES) {
@@ -30,7 +32,7 @@ function jwtSecret(env: NodeJS.ProcessEnv): string {
     );
     return '';
   }
-  const dir = resolve(present(env, 'DATA_DIR') ?? '.data');
+  const dir = dataDir(env);
   const file = join(dir, 'jwt-secret');
   let secret = readSecretFile(file);
   if (secret === null) return '';
@@ -65,9 +67,8 @@ function readSecretFile(file: string): string | undefined | null {
   }
 }
 
-export const authConfig = registerAs('auth', () => {
-  const env = process.env;
-  const passwordMinLength = intVar(env, 'PASSWORD_MIN_LENGTH', 8, 1, 128);
+export const authConfig = configNamespace('auth', (env: Env) => {
+  const passwordMinLength = intVar(env, 'PASSWORD_MIN_LENGTH', PASSWORD_MIN_LENGTH, 1, PASSWORD_MAX_LENGTH);
   return {
     jwtSecret: jwtSecret(env),
     accessTtlMs: durationVar(env, 'JWT_ACCESS_TTL', '1h', 1000),
@@ -79,7 +80,6 @@ export const authConfig = registerAs('auth', () => {
     emailCodeDailyLimit: intVar(env, 'EMAIL_CODE_DAILY_LIMIT', 20, 1, 1000),
     emailVerifiedTtlMs: durationVar(env, 'EMAIL_VERIFIED_TTL', '30m', 1000),
     passwordMinLength,
-    passwordMaxLength: 128,
     bcryptCost: intVar(env, 'BCRYPT_COST', 10, 4, 15),
     loginMaxFailures: intVar(env, 'LOGIN_MAX_FAILURES', 10, 1, 1000),
     loginFailureWindowMs: durationVar(env, 'LOGIN_FAILURE_WINDOW', '15m', 1000),

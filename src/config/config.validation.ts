@@ -1,11 +1,19 @@
+import type { ConfigObject } from '@nestjs/config';
 import { appConfig } from './app.config.js';
 import { authConfig } from './auth.config.js';
-import { ConfigError, collectProblems } from './env.parsers.js';
-import { infraConfig } from './infra.config.js';
+import { ConfigError, collectProblems, type Env } from './env.parsers.js';
+import { databaseConfig } from './database.config.js';
+import { mailConfig } from './mail.config.js';
 import { oauthConfig } from './oauth.config.js';
+import { redisConfig } from './redis.config.js';
 
-/** Every `registerAs` namespace the service loads: AppModule's ConfigModule reads this list. */
-export const configNamespaces = [appConfig, authConfig, infraConfig, oauthConfig];
+/** Every namespace the service loads, each reading the process environment when called bare. */
+export const configNamespaces = [appConfig, authConfig, databaseConfig, redisConfig, mailConfig, oauthConfig];
+
+/** The namespaces reading `env`: what AppModule's ConfigModule loads, and what createApp validates. */
+export function configNamespacesFor(env: Env): Array<() => ConfigObject> {
+  return configNamespaces.map((namespace) => namespace.of(env));
+}
 
 /**
  * The one validation step at boot: reads every namespace (and any extra

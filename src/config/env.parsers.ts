@@ -64,7 +64,8 @@ function orFallback<T>(read: () => T, fallback: () => T): T {
   }
 }
 
-type Env = Record<string, string | undefined>;
+/** The variables the service reads: the process environment in production, a test's own in tests. */
+export type Env = Readonly<Record<string, string | undefined>>;
 
 const DURATION = /^(\d+)\s*(ms|s|m|h|d)?$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };

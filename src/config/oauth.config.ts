@@ -3,9 +3,8 @@ import { GITHUB_EMAILS_DEFAULT } from '../oauth/providers/github.provider.js';
 import { SOCIAL_PROVIDER_DEFINITIONS, type SocialProvider } from '../oauth/providers/index.js';
 import { KAKAO_TOKEN_INFO_DEFAULT } from '../oauth/providers/kakao.provider.js';
 import type { SocialProviderDefinition } from '../oauth/providers/provider-definition.js';
-import { isProduction, present, reportProblem } from './env.parsers.js';
-
-type Env = Record<string, string | undefined>;
+import { type Env, isProduction, present, reportProblem } from './env.parsers.js';
+import { configNamespace } from './namespace.js';
 
 export const TOKEN_DELIVERIES = ['query', 'fragment', 'code'] as const;
 export type TokenDelivery = (typeof TOKEN_DELIVERIES)[number];
@@ -164,8 +163,8 @@ export function parseOAuthEnv(env: Env): { settings: OAuthSettings; errors: stri
 }
 
 /** Social login (SPEC §3): providers, hand-off and redirect targets. Any error stops the start. */
-export const oauthConfig = registerAs('oauth', (): OAuthSettings => {
-  const { settings, errors } = parseOAuthEnv(process.env);
+export const oauthConfig = configNamespace('oauth', (env: Env): OAuthSettings => {
+  const { settings, errors } = parseOAuthEnv(env);
   for (const error of errors) reportProblem(error);
   return settings;
 });

@@ -1,5 +1,5 @@
 import { ConfigError, redisNodesVar } from './env.parsers.js';
-import { redisTarget } from './infra.config.js';
+import { redisTarget } from './redis.config.js';
 
 describe('redisNodesVar (REDIS_CLUSTER_NODES, REDIS_SENTINELS)', () => {
   it('reads a trimmed comma list of host:port, IPv6 in brackets, a missing port as the default', () => {

@@ -1,16 +1,16 @@
 import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { infraConfig } from '../config/infra.config.js';
+import { databaseConfig } from '../config/database.config.js';
 import { buildDataSourceOptions } from './database.options.js';
 
 /** TypeORM on PostgreSQL; pending migrations are applied at start. */
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
-      inject: [infraConfig.KEY],
-      useFactory: async (infra: ConfigType<typeof infraConfig>) => ({
-        ...(await buildDataSourceOptions(infra)),
+      inject: [databaseConfig.KEY],
+      useFactory: async (database: ConfigType<typeof databaseConfig>) => ({
+        ...(await buildDataSourceOptions(database)),
         migrationsRun: true,
         migrationsTransactionMode: 'each' as const,
         retryAttempts: 3,

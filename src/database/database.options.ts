@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
-import type { InfraConfig } from '../config/infra.config.js';
+import type { DatabaseConfig } from '../config/database.config.js';
 import { PasswordResetTokenEntity } from '../token/password-reset-token.entity.js';
 import { RefreshTokenEntity } from '../token/refresh-token.entity.js';
 import { SessionEntity } from '../token/session.entity.js';
@@ -16,19 +15,11 @@ export const ENTITIES = [UserEntity, SessionEntity, RefreshTokenEntity, Password
 /** Statements that wait longer than this on a lock or a busy server fail instead of piling up. */
 const STATEMENT_TIMEOUT_MS = 5_000;
 
-/** Where the embedded database lives: `PGLITE_DATA_DIR`, or `memory://` for a throwaway one. */
-export function embeddedDataDir(infra: Pick<InfraConfig, 'dataDir'>): string {
-  const given = process.env.PGLITE_DATA_DIR?.trim();
-  return given ? given : join(infra.dataDir, 'pglite');
-}
-
 /**
  * PostgreSQL at DATABASE_URL, or embedded PostgreSQL (PGlite) when unset.
  * Schema changes come only from migrations; `synchronize` stays off.
  */
-export async function buildDataSourceOptions(
-  infra: Pick<InfraConfig, 'databaseUrl' | 'databasePoolSize' | 'databaseConnectTimeoutMs' | 'dataDir'>,
-): Promise<DataSourceOptions> {
+export async function buildDataSourceOptions(database: DatabaseConfig): Promise<DataSourceOptions> {
   const common = {
     type: 'postgres' as const,
     entities: ENTITIES,
@@ -38,19 +29,19 @@ export async function buildDataSourceOptions(
     logger: new TypeOrmLogger(),
     maxQueryExecutionTime: 1_000,
   };
-  if (infra.databaseUrl) {
+  if (database.url) {
     return {
       ...common,
-      url: infra.databaseUrl,
-      poolSize: infra.databasePoolSize,
-      connectTimeoutMS: infra.databaseConnectTimeoutMs,
+      url: database.url,
+      poolSize: database.poolSize,
+      connectTimeoutMS: database.connectTimeoutMs,
       extra: {
         statement_timeout: STATEMENT_TIMEOUT_MS,
         idleTimeoutMillis: 30_000,
       },
     };
   }
-  const dataDir = embeddedDataDir(infra);
+  const dataDir = database.embeddedDir;
   // Owner only (0700), like the directory of the development JWT secret.
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // Loaded only here: a service on real PostgreSQL never pays for it (~8 MB of resident memory).

@@ -1,7 +1,7 @@
 import { MailerModule } from '@nestjs-modules/mailer';
 import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { infraConfig } from '../config/infra.config.js';
+import { mailConfig } from '../config/mail.config.js';
 import { MailService } from './mail.service.js';
 
 const SMTP_TIMEOUT_MS = 10_000;
@@ -10,12 +10,12 @@ const SMTP_TIMEOUT_MS = 10_000;
   imports: [
     MailerModule.forRootAsync({
       imports: [],
-      inject: [infraConfig.KEY],
-      useFactory: (infra: ConfigType<typeof infraConfig>) => ({
+      inject: [mailConfig.KEY],
+      useFactory: (mail: ConfigType<typeof mailConfig>) => ({
         // Without SMTP_URL nothing is sent (MailService prints instead); jsonTransport keeps the mailer inert.
-        transport: infra.smtpUrl
+        transport: mail.smtpUrl
           ? {
-              url: infra.smtpUrl,
+              url: mail.smtpUrl,
               connectionTimeout: SMTP_TIMEOUT_MS,
               greetingTimeout: SMTP_TIMEOUT_MS,
               socketTimeout: SMTP_TIMEOUT_MS,

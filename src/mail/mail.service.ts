@@ -4,7 +4,7 @@ import type { ConfigType } from '@nestjs/config';
 import { DependencyUnavailableError } from '../common/errors/app.exception.js';
 import { maskEmails } from '../common/security/email-keys.js';
 import { authConfig } from '../config/auth.config.js';
-import { infraConfig } from '../config/infra.config.js';
+import { mailConfig } from '../config/mail.config.js';
 import { type RenderedMail, verificationCodeMail } from './mail.templates.js';
 import { farewellMail } from './templates/farewell.template.js';
 import { passwordChangedMail } from './templates/password-changed.template.js';
@@ -20,12 +20,12 @@ export class MailService {
 
   constructor(
     private readonly mailer: MailerService,
-    @Inject(infraConfig.KEY) private readonly infra: ConfigType<typeof infraConfig>,
+    @Inject(mailConfig.KEY) private readonly settings: ConfigType<typeof mailConfig>,
     @Inject(authConfig.KEY) private readonly auth: ConfigType<typeof authConfig>,
   ) {}
 
   get consoleMode(): boolean {
-    return !this.infra.smtpUrl;
+    return !this.settings.smtpUrl;
   }
 
   /** Throws DependencyUnavailableError('mail') when the mail could not be handed to SMTP. */
@@ -36,7 +36,7 @@ export class MailService {
     }
     const mail = verificationCodeMail(code, Math.round(this.auth.emailCodeTtlMs / 60_000));
     try {
-      await this.mailer.sendMail({ to: email, from: this.infra.mailFrom, ...mail });
+      await this.mailer.sendMail({ to: email, from: this.settings.from, ...mail });
     } catch (error) {
       this.logger.warn({
         msg: 'verification mail not sent',
@@ -84,7 +84,7 @@ export class MailService {
 
   private async deliver(email: string, mail: RenderedMail, kind: string): Promise<void> {
     try {
-      await this.mailer.sendMail({ to: email, from: this.infra.mailFrom, ...mail });
+      await this.mailer.sendMail({ to: email, from: this.settings.from, ...mail });
     } catch (error) {
       this.logger.warn({ msg: 'mail not sent', kind, cause: error instanceof Error ? error.message : String(error) });
       throw new DependencyUnavailableError('mail', error);

@@ -1,14 +1,8 @@
-import {
-  type MiddlewareConsumer,
-  Module,
-  type NestModule,
-  type OnApplicationBootstrap,
-  RequestMethod,
-} from '@nestjs/common';
+import { Module, type OnApplicationBootstrap } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { AuthModule } from '../auth/auth.module.js';
 import { StoreModule } from '../cache/store.module.js';
-import { RATE_LIMIT_REFUSAL_RESPONDER, RateLimitMiddleware } from '../common/http/rate-limit.middleware.js';
+import { RATE_LIMIT_REFUSAL_RESPONDER } from '../common/http/rate-limit.middleware.js';
 import { TimeModule } from '../common/time/time.module.js';
 import { oauthConfig } from '../config/oauth.config.js';
 import { UsersModule } from '../users/users.module.js';
@@ -67,12 +61,11 @@ const strategy = (definition: SocialProviderDefinition<SocialProvider>) => ({
   imports: [AuthModule, UsersModule, StoreModule, TimeModule],
   controllers: [OAuthController, SocialAuthController, KakaoTokenController],
   providers: [
-    RateLimitMiddleware,
     OAuthStateStore,
     OAuthStrategyRegistry,
     OAuthGuard,
     OAuthFailureFilter,
-    // The limiters of /api/auth/* and of the paths below answer a refused login with its failure redirect.
+    // The rate limiter (src/common/http/http-pipeline.ts) answers a refused login with its failure redirect.
     { provide: RATE_LIMIT_REFUSAL_RESPONDER, useExisting: OAuthFailureFilter },
     OAuthHandoffService,
     OAuthDiagnosticsService,
@@ -81,22 +74,8 @@ const strategy = (definition: SocialProviderDefinition<SocialProvider>) => ({
   ],
   exports: [RATE_LIMIT_REFUSAL_RESPONDER],
 })
-export class OAuthModule implements NestModule, OnApplicationBootstrap {
+export class OAuthModule implements OnApplicationBootstrap {
   constructor(private readonly diagnostics: OAuthDiagnosticsService) {}
-
-  /**
-   * Every start writes a state to the store: the per-IP limit of /api/auth/*
-   * (same counter) covers the Spring-style paths too. The /api/auth/kakao
-   * aliases are already counted by the app-wide limiter.
-   */
-  configure(consumer: MiddlewareConsumer): void {
-    consumer
-      .apply(RateLimitMiddleware)
-      .forRoutes(
-        { path: 'oauth2/authorization/*provider', method: RequestMethod.GET },
-        { path: 'login/oauth2/code/*provider', method: RequestMethod.GET },
-      );
-  }
 
   onApplicationBootstrap(): void {
     this.diagnostics.logCallbackUrls();

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { bucketOf } from '../cache/hash-tag.js';
@@ -57,7 +57,7 @@ export const revokedKey = (sessionId: string) => revokedKeyIn(revocationBucket(s
  * the revocations are reloaded from PostgreSQL before any token is accepted.
  */
 @Injectable()
-export class SessionService {
+export class SessionService implements OnApplicationBootstrap {
   private readonly logger = new Logger(SessionService.name);
   private warming: Promise<Set<string>> | null = null;
 
@@ -261,7 +261,17 @@ export class SessionService {
     return new Set(revoked.map((session) => session.id));
   }
 
-  /** Marks the store as holding every revocation; called once at start. */
+  /** At start, reloads the revocations a store that lost its data misses. */
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      await this.ensureWarm();
+    } catch (error) {
+      // The store or database is down: the first guarded request will reload instead.
+      this.logger.warn({ msg: 'revocations not reloaded at start', cause: String(error) });
+    }
+  }
+
+  /** Marks the store as holding every revocation. */
   async ensureWarm(): Promise<void> {
     const markers = await this.store.getMany(BUCKETS.map(warmMarker));
     if (markers.some((marker) => marker === null)) await this.warmUp();

@@ -1,6 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppException } from '../common/errors/app.exception.js';
+import { firstChars } from '../common/validation/code-points.js';
 import { emailRules, firstFailure } from '../common/validation/field-rules.js';
+import { NICKNAME_MAX_LENGTH } from '../common/validation/limits.js';
+import { normalizeEmail } from '../common/validation/transforms.js';
 import type { AuthProvider, UserEntity } from './user.entity.js';
 import { DuplicateUserError } from './users.errors.js';
 import { UsersRepository } from './users.repository.js';
@@ -21,12 +24,12 @@ export interface SocialProfile {
 }
 
 /** Nickname and name columns hold 10 characters (SPEC §2). */
-export const NICKNAME_MAX = 10;
+export const NICKNAME_MAX = NICKNAME_MAX_LENGTH;
 const MAX_INSERT_ATTEMPTS = 50;
 
-/** Code points, as PostgreSQL's varchar(n) counts. */
+/** At most `max` code points (as PostgreSQL's varchar(n) counts), trimmed. */
 export function cutChars(value: string, max: number): string {
-  return [...value].slice(0, max).join('').trim();
+  return firstChars(value, max).trim();
 }
 
 function clean(value: string | null): string {
@@ -39,7 +42,7 @@ function clean(value: string | null): string {
 /** The email the account gets: present, vouched for by the provider, and valid; else null. */
 export function usableEmail(profile: SocialProfile): string | null {
   if (profile.email === null || !profile.emailVerified) return null;
-  const email = profile.email.trim().normalize('NFC').toLowerCase();
+  const email = normalizeEmail(profile.email);
   return firstFailure(emailRules, email) === null ? email : null;
 }
 

@@ -1,5 +1,11 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { SocialProvider } from '../oauth/providers/index.js';
+import {
+  ADDRESS_MAX_LENGTH,
+  EMAIL_MAX_LENGTH,
+  NAME_MAX_LENGTH,
+  NICKNAME_MAX_LENGTH,
+} from '../common/validation/limits.js';
 
 /** How an account signs in: a password, or one of the social providers of `oauth/providers`. */
 export type AuthProvider = 'local' | SocialProvider;
@@ -23,25 +29,25 @@ export class UserEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;
 
-  @Column({ type: 'varchar', length: 100 })
+  @Column({ type: 'varchar', length: EMAIL_MAX_LENGTH })
   email: string;
 
   @Column({ name: 'password_hash', type: 'varchar', length: 60, nullable: true })
   passwordHash: string | null;
 
-  @Column({ type: 'varchar', length: 10 })
+  @Column({ type: 'varchar', length: NAME_MAX_LENGTH })
   name: string;
 
-  @Column({ type: 'varchar', length: 10 })
+  @Column({ type: 'varchar', length: NICKNAME_MAX_LENGTH })
   nickname: string;
 
   @Column({ name: 'birth_date', type: 'date', nullable: true })
   birthDate: string | null;
 
-  @Column({ name: 'address_sido', type: 'varchar', length: 50, nullable: true })
+  @Column({ name: 'address_sido', type: 'varchar', length: ADDRESS_MAX_LENGTH, nullable: true })
   addressSido: string | null;
 
-  @Column({ name: 'address_gugun', type: 'varchar', length: 50, nullable: true })
+  @Column({ name: 'address_gugun', type: 'varchar', length: ADDRESS_MAX_LENGTH, nullable: true })
   addressGugun: string | null;
 
   @Column({ type: 'varchar', length: 16, default: 'local' })

@@ -10,6 +10,7 @@ import { KeyValueStore } from '../../src/cache/key-value.store.js';
 import { MemoryStore } from '../../src/cache/memory.store.js';
 import { REDIS_CLIENT, type RedisConnection } from '../../src/cache/redis-client.module.js';
 import { Clock } from '../../src/common/time/clock.js';
+import { TestClock } from './test-clock.js';
 import { type OpenApiDocument, type OpenApiResponseValidator, validatorFor } from './openapi-validator.js';
 import { SmtpSink } from './smtp-sink.js';
 
@@ -25,7 +26,8 @@ export interface TestApp {
   app: INestApplication;
   /** supertest on the app; every response is checked against the app's OpenAPI document (see `validateResponses`). */
   http: ReturnType<typeof request>;
-  clock: Clock;
+  /** The app's clock: `t.clock.advance(ms)` lets time pass for everything that expires. */
+  clock: TestClock;
   store: KeyValueStore;
   db: DataSource;
   mail: SmtpSink;
@@ -146,19 +148,16 @@ export async function startTestApp(
   }
   if (options.via?.database && env.DATABASE_URL) env.DATABASE_URL = options.via.database(env.DATABASE_URL);
   if (options.via?.redis && env.REDIS_URL) env.REDIS_URL = options.via.redis(env.REDIS_URL);
-  const saved = { ...process.env };
-  for (const key of ['DATABASE_URL', 'SMTP_URL', 'PGLITE_DATA_DIR', ...REDIS_TARGET_ENV]) delete process.env[key];
-  Object.assign(process.env, env);
+  const clock = new TestClock();
   let app: INestApplication;
   try {
-    ({ app } = await createApp());
+    // `env` is all the app reads: nothing of this process's environment leaks into it.
+    ({ app } = await createApp({ env, overrides: [{ provide: Clock, useValue: clock }] }));
   } catch (error) {
     // A start refused (e.g. by its configuration) leaves no SMTP server or database behind.
     await mail.stop();
     await database?.drop();
     throw error;
-  } finally {
-    process.env = saved;
   }
   await app.listen(0, '127.0.0.1');
   const store = app.get(KeyValueStore);
@@ -172,7 +171,7 @@ export async function startTestApp(
   return {
     app,
     http,
-    clock: app.get(Clock),
+    clock,
     store,
     db: app.get<DataSource>(getDataSourceToken()),
     mail,

@@ -2,9 +2,10 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Field, emailRules } from '../../common/validation/field-rules.js';
 import { NormalizeEmail } from '../../common/validation/transforms.js';
 import { passwordRequiredRules } from './password.rules.js';
+import { EMAIL_MAX_LENGTH } from '../../common/validation/limits.js';
 
 export class LoginDto {
-  @ApiProperty({ example: 'user@example.com', maxLength: 100 })
+  @ApiProperty({ example: 'user@example.com', maxLength: EMAIL_MAX_LENGTH })
   @NormalizeEmail()
   @Field(emailRules)
   email: string;

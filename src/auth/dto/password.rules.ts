@@ -1,20 +1,14 @@
 import { FIELD_MESSAGES } from '../../common/errors/error-catalogue.js';
 import { charLength, required, type Rule } from '../../common/validation/field-rules.js';
-
-export const PASSWORD_MAX_LENGTH = 128;
-
-/**
- * The password length policy the DTO rules read. Decorators are evaluated
- * before configuration exists, so AuthModule sets the minimum from
- * PASSWORD_MIN_LENGTH at start.
- */
-export const passwordPolicy = { minLength: 8 };
+import { PASSWORD_MAX_LENGTH } from '../../common/validation/limits.js';
+import { validationSettings } from '../../common/validation/validation.pipe.js';
 
 const lengthInRange: Rule = {
-  check: (v) => {
+  // The minimum is PASSWORD_MIN_LENGTH of the app validating the body.
+  check: (v, dto) => {
     if (typeof v !== 'string') return false;
     const length = charLength(v.normalize('NFC'));
-    return length >= passwordPolicy.minLength && length <= PASSWORD_MAX_LENGTH;
+    return length >= validationSettings(dto).passwordMinLength && length <= PASSWORD_MAX_LENGTH;
   },
   message: FIELD_MESSAGES.passwordLength,
 };

@@ -10,6 +10,14 @@ import {
 } from '../../common/validation/field-rules.js';
 import { NormalizeEmail, OptionalText, TrimNfc } from '../../common/validation/transforms.js';
 import { newPasswordRules } from './password.rules.js';
+import {
+  ADDRESS_MAX_LENGTH,
+  EMAIL_MAX_LENGTH,
+  NAME_MAX_LENGTH,
+  NICKNAME_MAX_LENGTH,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+} from '../../common/validation/limits.js';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** UTC+14 is the earliest "today" on Earth: a later date is surely in the future everywhere. */
@@ -30,36 +38,40 @@ export function isBirthDate(value: unknown): boolean {
 const birthDateRules: Rule[] = [required(M.birthDateRequired), { check: isBirthDate, message: M.birthDateFormat }];
 
 export class SignupDto {
-  @ApiProperty({ example: 'user@example.com', maxLength: 100 })
+  @ApiProperty({ example: 'user@example.com', maxLength: EMAIL_MAX_LENGTH })
   @NormalizeEmail()
   @Field(emailRules)
   email: string;
 
-  @ApiProperty({ example: 'MyPassword123!', minLength: 8, maxLength: 128 })
+  @ApiProperty({ example: 'MyPassword123!', minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
   @Field(newPasswordRules)
   password: string;
 
-  @ApiProperty({ example: '홍길동', maxLength: 10 })
+  @ApiProperty({ example: '홍길동', maxLength: NAME_MAX_LENGTH })
   @TrimNfc()
-  @Field([required(M.nameRequired), noControlChars(M.textCharacters), maxChars(10, M.nameLength)])
+  @Field([required(M.nameRequired), noControlChars(M.textCharacters), maxChars(NAME_MAX_LENGTH, M.nameLength)])
   name: string;
 
-  @ApiProperty({ example: '길동이', maxLength: 10 })
+  @ApiProperty({ example: '길동이', maxLength: NICKNAME_MAX_LENGTH })
   @TrimNfc()
-  @Field([required(M.nicknameRequired), noControlChars(M.textCharacters), maxChars(10, M.nicknameLength)])
+  @Field([
+    required(M.nicknameRequired),
+    noControlChars(M.textCharacters),
+    maxChars(NICKNAME_MAX_LENGTH, M.nicknameLength),
+  ])
   nickname: string;
 
   @ApiProperty({ example: '2000-01-01', format: 'date' })
   @Field(birthDateRules)
   birthDate: string;
 
-  @ApiPropertyOptional({ example: '서울특별시', maxLength: 50, nullable: true, type: String })
+  @ApiPropertyOptional({ example: '서울특별시', maxLength: ADDRESS_MAX_LENGTH, nullable: true, type: String })
   @OptionalText()
-  @Field([noControlChars(M.textCharacters), maxChars(50, M.sidoLength)], { optional: true })
+  @Field([noControlChars(M.textCharacters), maxChars(ADDRESS_MAX_LENGTH, M.sidoLength)], { optional: true })
   addressSido: string | null;
 
-  @ApiPropertyOptional({ example: '강남구', maxLength: 50, nullable: true, type: String })
+  @ApiPropertyOptional({ example: '강남구', maxLength: ADDRESS_MAX_LENGTH, nullable: true, type: String })
   @OptionalText()
-  @Field([noControlChars(M.textCharacters), maxChars(50, M.gugunLength)], { optional: true })
+  @Field([noControlChars(M.textCharacters), maxChars(ADDRESS_MAX_LENGTH, M.gugunLength)], { optional: true })
   addressGugun: string | null;
 }

@@ -2,9 +2,10 @@ import { ApiProperty } from '@nestjs/swagger';
 import { FIELD_MESSAGES } from '../../common/errors/error-catalogue.js';
 import { Field, emailRules, matches, required } from '../../common/validation/field-rules.js';
 import { NormalizeEmail } from '../../common/validation/transforms.js';
+import { EMAIL_MAX_LENGTH } from '../../common/validation/limits.js';
 
 export class VerifyCodeDto {
-  @ApiProperty({ example: 'user@example.com', maxLength: 100 })
+  @ApiProperty({ example: 'user@example.com', maxLength: EMAIL_MAX_LENGTH })
   @NormalizeEmail()
   @Field(emailRules)
   email: string;

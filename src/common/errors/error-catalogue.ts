@@ -121,6 +121,8 @@ export const FIELD_MESSAGES = {
 
 /** Success messages and data strings of SPEC §5, in its exact words. */
 export const SUCCESS_MESSAGES = {
+  verificationCodeSent: '인증 번호를 발송했습니다.',
+  emailVerified: '인증이 완료되었습니다.',
   passwordResetRequested: '비밀번호 재설정 메일을 발송했습니다.',
   passwordChanged: '비밀번호가 변경되었습니다.',
   loggedOut: '로그아웃되었습니다.',

@@ -17,8 +17,8 @@ export interface RateLimitRefusalResponder {
 export const RATE_LIMIT_REFUSAL_RESPONDER = Symbol('RATE_LIMIT_REFUSAL_RESPONDER');
 
 /**
- * The paths RateLimitMiddleware is mounted on: `/api/auth` in app.factory.ts,
- * the Spring-style start and callback paths in OAuthModule. The OpenAPI
+ * The paths RateLimitMiddleware is mounted on (src/common/http/http-pipeline.ts):
+ * `/api/auth` first, then the Spring-style start and callback paths. The OpenAPI
  * document gives every operation under them a 429 (src/common/http/openapi.ts).
  */
 export const RATE_LIMITED_PATHS: readonly string[] = ['/api/auth', '/oauth2/authorization', '/login/oauth2/code'];

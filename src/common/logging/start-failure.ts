@@ -1,5 +1,5 @@
 import { LOG_LEVELS, type LogLevel } from '../../config/app.config.js';
-import { isConfigError, isProduction } from '../../config/env.parsers.js';
+import { type Env, isConfigError, isProduction } from '../../config/env.parsers.js';
 import { chooseLogFormat, createRootLogger } from './logger.js';
 
 /** LOG_LEVEL when it is one of pino's levels, else `info` (a wrong one is among the problems reported). */
@@ -13,14 +13,14 @@ function usableLevel(raw: string | undefined): LogLevel {
  * terminal, and as one `fatal` log record whose message holds the reason for
  * the log collector. A configuration error lists every problem, one a line.
  */
-export function reportStartFailure(error: unknown, context = 'Bootstrap'): void {
-  const format = process.env.LOG_FORMAT?.trim().toLowerCase();
+export function reportStartFailure(error: unknown, env: Env, context = 'Bootstrap'): void {
+  const format = env.LOG_FORMAT?.trim().toLowerCase();
   const logger = createRootLogger(
-    usableLevel(process.env.LOG_LEVEL),
+    usableLevel(env.LOG_LEVEL),
     chooseLogFormat(
       format === 'json' || format === 'pretty' ? format : 'auto',
       process.stdout.isTTY === true,
-      isProduction(process.env),
+      isProduction(env),
     ),
   );
   if (isConfigError(error)) {

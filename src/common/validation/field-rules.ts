@@ -1,23 +1,20 @@
 import { registerDecorator, type ValidationArguments, isEmail } from 'class-validator';
 import { FIELD_MESSAGES } from '../errors/error-catalogue.js';
+import { charLength } from './code-points.js';
+import { EMAIL_MAX_LENGTH } from './limits.js';
 
 /**
  * A field's checks in the SPEC's order (required → type/format → length); the
  * first that fails gives the field's one message. A value of the wrong JSON
  * type fails the field's format check, or where it has none, its next check.
  */
-export type Check = (value: unknown) => boolean;
+export type Check = (value: unknown, dto?: object) => boolean;
 export interface Rule {
   check: Check;
   message: string;
 }
 
-/** Unicode code points, as PostgreSQL's varchar(n) counts. */
-export function charLength(value: string): number {
-  let count = 0;
-  for (const _ of value) count++;
-  return count;
-}
+export { charLength };
 
 export const isBlank = (value: unknown): boolean =>
   value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
@@ -42,9 +39,10 @@ export const matches = (pattern: RegExp, message: string): Rule => ({
   message,
 });
 
-export function firstFailure(rules: Rule[], value: unknown): string | null {
+/** `dto`: the object holding the value, for a rule that reads its app's settings (validationSettings). */
+export function firstFailure(rules: Rule[], value: unknown, dto?: object): string | null {
   for (const rule of rules) {
-    if (!rule.check(value)) return rule.message;
+    if (!rule.check(value, dto)) return rule.message;
   }
   return null;
 }
@@ -60,14 +58,13 @@ export function Field(rules: Rule[], options: { optional?: boolean } = {}): Prop
       target: target.constructor,
       propertyName: propertyName as string,
       validator: {
-        validate: (value: unknown) => (options.optional && isBlank(value)) || firstFailure(rules, value) === null,
-        defaultMessage: (args?: ValidationArguments) => firstFailure(rules, args?.value) ?? '',
+        validate: (value: unknown, args?: ValidationArguments) =>
+          (options.optional && isBlank(value)) || firstFailure(rules, value, args?.object) === null,
+        defaultMessage: (args?: ValidationArguments) => firstFailure(rules, args?.value, args?.object) ?? '',
       },
     });
   };
 }
-
-export const EMAIL_MAX_LENGTH = 100;
 
 /** False for a string holding a lone UTF-16 surrogate: not text, and validator's isEmail throws on it (URIError). */
 export const isWellFormed = (value: string): boolean => !/\p{Cs}/u.test(value);

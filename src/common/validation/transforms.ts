@@ -5,6 +5,11 @@ import { hasControlChar } from './field-rules.js';
 export const TrimNfc = () =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().normalize('NFC') : value));
 
+/** The one form of an email the service stores and compares: trimmed, NFC, lower-cased (SPEC §2). */
+export function normalizeEmail(email: string): string {
+  return email.trim().normalize('NFC').toLowerCase();
+}
+
 /**
  * Emails are trimmed and lower-cased (SPEC §2). One holding a control
  * character is left as it came, so the format check sees (and refuses) a
@@ -12,7 +17,7 @@ export const TrimNfc = () =>
  */
 export const NormalizeEmail = () =>
   Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' && !hasControlChar(value) ? value.trim().normalize('NFC').toLowerCase() : value,
+    typeof value === 'string' && !hasControlChar(value) ? normalizeEmail(value) : value,
   );
 
 /** Optional text: trimmed and NFC; blank becomes null. */

@@ -4,9 +4,10 @@ import { Field, emailRules, isString, required } from '../../../common/validatio
 import { NormalizeEmail } from '../../../common/validation/transforms.js';
 import { Allow } from 'class-validator';
 import { newPasswordRules } from '../../../auth/dto/password.rules.js';
+import { EMAIL_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../../common/validation/limits.js';
 
 export class PasswordResetRequestDto {
-  @ApiProperty({ example: 'user@example.com', maxLength: 100 })
+  @ApiProperty({ example: 'user@example.com', maxLength: EMAIL_MAX_LENGTH })
   @NormalizeEmail()
   @Field(emailRules)
   email: string;
@@ -17,7 +18,7 @@ export class PasswordResetConfirmDto {
   @Field([required(M.resetTokenRequired), isString(M.resetTokenRequired)])
   token: string;
 
-  @ApiProperty({ example: 'NewPassword123!', minLength: 8, maxLength: 128 })
+  @ApiProperty({ example: 'NewPassword123!', minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
   @Field(newPasswordRules)
   newPassword: string;
 }
@@ -27,7 +28,7 @@ export class PasswordChangeDto {
   @Field([required(M.currentPasswordRequired), isString(M.currentPasswordRequired)])
   currentPassword: string;
 
-  @ApiProperty({ example: 'NewPassword123!', minLength: 8, maxLength: 128 })
+  @ApiProperty({ example: 'NewPassword123!', minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
   @Field(newPasswordRules)
   newPassword: string;
 }
