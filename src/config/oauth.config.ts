@@ -1,4 +1,3 @@
-import { registerAs } from '@nestjs/config';
 import { GITHUB_EMAILS_DEFAULT } from '../oauth/providers/github.provider.js';
 import { SOCIAL_PROVIDER_DEFINITIONS, type SocialProvider } from '../oauth/providers/index.js';
 import { KAKAO_TOKEN_INFO_DEFAULT } from '../oauth/providers/kakao.provider.js';
