@@ -25,7 +25,7 @@ export function useTestApp(env: TestAppEnv = {}, options: StartTestAppOptions = 
     return started;
   };
   return new Proxy({} as TestApp, {
-    get: (_target, property) => Reflect.get(current(), property),
+    get: (_target, property): unknown => Reflect.get(current(), property),
     has: (_target, property) => Reflect.has(current(), property),
   });
 }
