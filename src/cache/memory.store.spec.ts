@@ -5,7 +5,7 @@ describe('MemoryStore', () => {
   let clock: TestClock;
   let store: MemoryStore;
   beforeEach(() => {
-    clock = new TestClock();
+    clock = new TestClock().freeze();
     store = new MemoryStore(clock);
   });
   afterEach(() => {
