@@ -11,6 +11,8 @@ import { buildDataSourceOptions } from './database.options.js';
       inject: [databaseConfig.KEY],
       useFactory: async (database: ConfigType<typeof databaseConfig>) => ({
         ...(await buildDataSourceOptions(database)),
+        // Each feature module registers its own entities with TypeOrmModule.forFeature.
+        autoLoadEntities: true,
         migrationsRun: true,
         migrationsTransactionMode: 'each' as const,
         retryAttempts: 3,

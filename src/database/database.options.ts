@@ -2,15 +2,9 @@ import { mkdirSync } from 'node:fs';
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
 import type { DatabaseConfig } from '../config/database.config.js';
-import { PasswordResetTokenEntity } from '../token/password-reset-token.entity.js';
-import { RefreshTokenEntity } from '../token/refresh-token.entity.js';
-import { SessionEntity } from '../token/session.entity.js';
-import { UserEntity } from '../users/user.entity.js';
 import { pgliteOptions } from './pglite.options.js';
 import { pgliteDriver } from './pglite.pool.js';
 import { TypeOrmLogger } from './typeorm.logger.js';
-
-export const ENTITIES = [UserEntity, SessionEntity, RefreshTokenEntity, PasswordResetTokenEntity];
 
 /** Statements that wait longer than this on a lock or a busy server fail instead of piling up. */
 const STATEMENT_TIMEOUT_MS = 5_000;
@@ -18,11 +12,17 @@ const STATEMENT_TIMEOUT_MS = 5_000;
 /**
  * PostgreSQL at DATABASE_URL, or embedded PostgreSQL (PGlite) when unset.
  * Schema changes come only from migrations; `synchronize` stays off.
+ * `entities`: none for the app, whose feature modules register theirs
+ * (`TypeOrmModule.forFeature`, loaded by `autoLoadEntities`); the TypeORM CLI
+ * passes the built entity files.
  */
-export async function buildDataSourceOptions(database: DatabaseConfig): Promise<DataSourceOptions> {
+export async function buildDataSourceOptions(
+  database: DatabaseConfig,
+  entities: NonNullable<DataSourceOptions['entities']> = [],
+): Promise<DataSourceOptions> {
   const common = {
     type: 'postgres' as const,
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     synchronize: false,
