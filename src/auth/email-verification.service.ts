@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { KeyValueStore } from '../cache/key-value.store.js';
+import { KeyValueStore } from '../common/store/key-value.store.js';
 import { AppException, DependencyUnavailableError, retryAfterSeconds } from '../common/errors/app.exception.js';
 import type { ErrorCode } from '../common/errors/error-catalogue.js';
 import { EmailKeys } from '../common/security/email-keys.js';

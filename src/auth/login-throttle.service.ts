@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { KeyValueStore } from '../cache/key-value.store.js';
+import { KeyValueStore } from '../common/store/key-value.store.js';
 import { AppException, retryAfterSeconds } from '../common/errors/app.exception.js';
 import { EmailKeys } from '../common/security/email-keys.js';
 import { SecurityEvents } from '../common/security/security-events.js';

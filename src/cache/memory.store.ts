@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Clock } from '../common/time/clock.js';
-import { type Counter, KeyValueStore } from './key-value.store.js';
+import { type Counter, KeyValueStore } from '../common/store/key-value.store.js';
 
 interface Entry {
   value: string;

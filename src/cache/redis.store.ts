@@ -2,7 +2,7 @@ import type { RedisClientType, RedisClusterType } from '@redis/client';
 import calculateSlot from 'cluster-key-slot';
 import { createHash } from 'node:crypto';
 import { DependencyUnavailableError } from '../common/errors/app.exception.js';
-import { type Counter, KeyValueStore } from './key-value.store.js';
+import { type Counter, KeyValueStore } from '../common/store/key-value.store.js';
 import type { RedisConnection } from './redis-client.module.js';
 
 interface Script {

@@ -8,7 +8,7 @@ import { Keyv } from 'keyv';
 import { Clock } from '../common/time/clock.js';
 import { TimeModule } from '../common/time/time.module.js';
 import { redisConfig } from '../config/redis.config.js';
-import { KeyValueStore } from './key-value.store.js';
+import { KeyValueStore } from '../common/store/key-value.store.js';
 import { MemoryStore } from './memory.store.js';
 import { REDIS_CLIENT, RedisClientModule, type RedisConnection } from './redis-client.module.js';
 import { RedisStore } from './redis.store.js';

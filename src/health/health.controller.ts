@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Logger, Res, ServiceUnavailableException } fro
 import { ApiOperation, ApiResponse, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthIndicatorResult, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { Response } from 'express';
-import { KeyValueStore } from '../cache/key-value.store.js';
+import { KeyValueStore } from '../common/store/key-value.store.js';
 import { MemoryStore } from '../cache/memory.store.js';
 import { Public } from '../common/decorators/public.decorator.js';
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { createHmac, randomInt, randomUUID } from 'node:crypto';
-import { KeyValueStore } from '../cache/key-value.store.js';
+import { KeyValueStore } from '../common/store/key-value.store.js';
 import { deriveKey } from '../common/security/derived-key.js';
 import { EmailKeys } from '../common/security/email-keys.js';
 import { authConfig } from '../config/auth.config.js';

@@ -3,7 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { bucketOf } from '../cache/hash-tag.js';
 import type { EntityManager } from 'typeorm';
-import { KeyValueStore } from '../cache/key-value.store.js';
+import { KeyValueStore } from '../common/store/key-value.store.js';
 import { SecurityEvents } from '../common/security/security-events.js';
 import { Clock } from '../common/time/clock.js';
 import { authConfig } from '../config/auth.config.js';

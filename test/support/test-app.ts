@@ -6,7 +6,7 @@ import pg from 'pg';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory.js';
-import { KeyValueStore } from '../../src/cache/key-value.store.js';
+import { KeyValueStore } from '../../src/common/store/key-value.store.js';
 import { MemoryStore } from '../../src/cache/memory.store.js';
 import { REDIS_CLIENT, type RedisConnection } from '../../src/cache/redis-client.module.js';
 import { Clock } from '../../src/common/time/clock.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type NestMiddleware, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { NextFunction, Request, Response } from 'express';
-import { KeyValueStore } from '../../cache/key-value.store.js';
+import { KeyValueStore } from '../store/key-value.store.js';
 import { appConfig } from '../../config/app.config.js';
 import { AppException, retryAfterSeconds } from '../errors/app.exception.js';
 import { clientAddress } from './client-address.js';

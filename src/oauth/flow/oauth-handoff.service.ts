@@ -3,7 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import type { Response } from 'express';
 import { createHash, randomBytes } from 'node:crypto';
 import { type LoginResult, AuthService } from '../../auth/auth.service.js';
-import { KeyValueStore } from '../../cache/key-value.store.js';
+import { KeyValueStore } from '../../common/store/key-value.store.js';
 import { AppException } from '../../common/errors/app.exception.js';
 import { ERRORS } from '../../common/errors/error-catalogue.js';
 import { Clock } from '../../common/time/clock.js';

@@ -3,7 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import type { Request } from 'express';
 import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type OAuth2Strategy from 'passport-oauth2';
-import { KeyValueStore } from '../../cache/key-value.store.js';
+import { KeyValueStore } from '../../common/store/key-value.store.js';
 import { Clock } from '../../common/time/clock.js';
 import { authConfig } from '../../config/auth.config.js';
 import { oauthConfig } from '../../config/oauth.config.js';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { KeyValueStore } from '../../cache/key-value.store.js';
+import { KeyValueStore } from '../../common/store/key-value.store.js';
 import { BackgroundTasks } from '../../common/async/background-tasks.js';
 import { AppException, retryAfterSeconds } from '../../common/errors/app.exception.js';
 import { Clock } from '../../common/time/clock.js';
