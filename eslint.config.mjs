@@ -36,6 +36,28 @@ export default tseslint.config(
     },
   },
   {
+    // Boundaries (docs/ARCHITECTURE.md): the shared layers import no feature module. Features depend on
+    // them, never the other way; a feature's config namespace reads its definitions, not its services.
+    files: ['src/common/**/*.ts', 'src/config/**/*.ts', 'src/database/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              // Relative paths into a feature folder. The provider definitions (oauth/providers) are data the
+              // oauth config namespace is built from (one file per provider, read by config): allowed; the
+              // rest of oauth is not.
+              regex:
+                '^(\\.\\.?/)+(auth|token|users|mail|health|cache)/|^(\\.\\.?/)+oauth/(?!providers/)|/app\\.(module|factory)(\\.js)?$',
+              message: 'common, config and database import no feature module (docs/ARCHITECTURE.md).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
