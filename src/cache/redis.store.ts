@@ -168,17 +168,36 @@ export class RedisStore extends KeyValueStore {
     });
   }
 
+  /**
+   * Each caller is answered from the reads of its own keys only: on a cluster, a shard that fails
+   * fails the callers with a key in it (503), not the others of the same turn.
+   */
   private async flushRead(read: PendingRead): Promise<void> {
     const keys = [...read.keys.keys()];
-    try {
-      const values = await this.run(() => (this.cluster ? this.mGetBySlot(keys) : this.client.mGet(keys)));
-      for (const { indexes, waiter } of read.callers) waiter.resolve(indexes.map((index) => values[index]));
-    } catch (error) {
-      for (const { waiter } of read.callers) waiter.reject(error);
+    const values = new Array<string | null>(keys.length).fill(null);
+    const errors = new Array<unknown>(keys.length);
+    await Promise.all(
+      this.readGroups(keys).map(async (indexes) => {
+        try {
+          const replies = await this.run(() => this.client.mGet(indexes.map((index) => keys[index])));
+          indexes.forEach((index, i) => {
+            values[index] = replies[i];
+          });
+        } catch (error) {
+          for (const index of indexes) errors[index] = error;
+        }
+      }),
+    );
+    for (const { indexes, waiter } of read.callers) {
+      const failed = indexes.find((index) => errors[index] !== undefined);
+      if (failed === undefined) waiter.resolve(indexes.map((index) => values[index]));
+      else waiter.reject(errors[failed]);
     }
   }
 
-  private async mGetBySlot(keys: string[]): Promise<(string | null)[]> {
+  /** The keys' indexes, in one group on one endpoint; on a cluster, one group per hash slot. */
+  private readGroups(keys: string[]): number[][] {
+    if (!this.cluster) return [keys.map((_, index) => index)];
     const bySlot = new Map<number, number[]>();
     keys.forEach((key, index) => {
       const slot = calculateSlot(key);
@@ -186,16 +205,7 @@ export class RedisStore extends KeyValueStore {
       if (indexes) indexes.push(index);
       else bySlot.set(slot, [index]);
     });
-    const values: (string | null)[] = new Array<string | null>(keys.length).fill(null);
-    await Promise.all(
-      [...bySlot.values()].map(async (indexes) => {
-        const replies = await this.client.mGet(indexes.map((index) => keys[index]));
-        indexes.forEach((index, i) => {
-          values[index] = replies[i];
-        });
-      }),
-    );
-    return values;
+    return [...bySlot.values()];
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
