@@ -105,9 +105,10 @@ describeReal('two instances on one PostgreSQL and Redis', () => {
       const lastAccepted = Math.max(
         ...answers.filter((answer) => answer.status === 200).map((answer) => answer.answeredAt),
       );
+      const gap = loggedOutAt - lastAccepted;
       console.info(
-        `two-instances: logout on A answered; B's last 200 came ${(lastAccepted - loggedOutAt).toFixed(1)} ms after ` +
-          `it (a request already in flight), and all ${after.length} requests sent to B after it were refused`,
+        `two-instances: B's last 200 was answered ${Math.abs(gap).toFixed(1)} ms ${gap >= 0 ? 'before' : 'after'} A ` +
+          `answered the logout; all ${after.length} requests sent to B after that answer were refused`,
       );
     } finally {
       stop = true;
