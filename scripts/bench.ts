@@ -45,6 +45,7 @@ const RACE_TOKENS = 300;
 /** Short row names for the chart (its font is 24 characters wide). */
 const CHART_LABELS: Record<string, string> = {
   bare: 'bare Nest route',
+  'bare-fastify': 'bare Nest on Fastify',
   me: 'GET /me',
   refresh: 'POST /refresh',
   login: 'POST /login',
@@ -156,6 +157,24 @@ async function openDatabase(ctx: Context): Promise<Sql> {
 interface Measured {
   result: LoadResult;
   peakRssMb: number;
+  /** Service CPU time (user + system) per response in the measured window, µs. */
+  cpuUsPerRequest: number;
+  /** Redis server CPU time per response over the whole run (warm-up included), µs; real parts only. */
+  redisCpuUsPerRequest?: number;
+}
+
+/** used_cpu_user + used_cpu_sys of the Redis server at REDIS_URL, ms (null on the embedded parts). */
+async function redisCpuMs(ctx: Context): Promise<number | null> {
+  if (!ctx.real) return null;
+  const client = createClient({ url: process.env.REDIS_URL });
+  await client.connect();
+  try {
+    const info = await client.info('cpu');
+    const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+    return (field('used_cpu_user') + field('used_cpu_sys')) * 1000;
+  } finally {
+    await client.close();
+  }
 }
 
 /** Warm-up and measurement in one run; the server's peak RSS during the measured window. */
@@ -166,6 +185,7 @@ async function measure(
   register?: (instance: autocannon.Instance) => void,
   minimum: { warmupS?: number; durationS?: number } = {},
 ): Promise<Measured> {
+  const redisBefore = await redisCpuMs(ctx);
   const result = await runLoad(
     {
       url: server.url,
@@ -176,7 +196,18 @@ async function measure(
     },
     register,
   );
-  return { result, peakRssMb: server.peakRssKb(result.window.from, result.window.to + 200) / MB };
+  const responses = result.rps * result.durationS;
+  const redisAfter = await redisCpuMs(ctx);
+  const allResponses = result.run.responses;
+  return {
+    redisCpuUsPerRequest:
+      redisBefore !== null && redisAfter !== null && allResponses > 0
+        ? ((redisAfter - redisBefore) * 1000) / allResponses
+        : undefined,
+    result,
+    peakRssMb: server.peakRssKb(result.window.from, result.window.to + 200) / MB,
+    cpuUsPerRequest: responses > 0 ? (server.cpuMsBetween(result.window.from, result.window.to) * 1000) / responses : 0,
+  };
 }
 
 function row(
@@ -194,11 +225,16 @@ function row(
     load: measured.result,
     errors: unexpected(measured.result, expectedStatus),
     peakRssMb: measured.peakRssMb,
+    cpuUsPerRequest: measured.cpuUsPerRequest,
   };
   log(
     `${label.padEnd(44)} ${server.padEnd(16)} ${result.load.rps.toFixed(0).padStart(7)} req/s  ` +
       `p50 ${String(result.load.p50).padStart(4)} ms  p99 ${String(result.load.p99).padStart(5)} ms  ` +
-      `errors ${result.errors}  peak RSS ${result.peakRssMb.toFixed(0)} MB  statuses ${JSON.stringify(result.load.statuses)}`,
+      `errors ${result.errors}  CPU ${result.cpuUsPerRequest.toFixed(0)} µs/req` +
+      (measured.redisCpuUsPerRequest === undefined
+        ? ''
+        : ` (Redis ${measured.redisCpuUsPerRequest.toFixed(0)} µs/req)`) +
+      `  peak RSS ${result.peakRssMb.toFixed(0)} MB  statuses ${JSON.stringify(result.load.statuses)}`,
   );
   return result;
 }
@@ -392,12 +428,21 @@ async function main(): Promise<void> {
   let report: BenchReport | null = null;
 
   try {
-    // Baseline: the bare Nest route, alone on the machine.
-    if (options.scenarios.has('bare')) {
+    // Baseline: the bare Nest route, alone on the machine; then the same route on Nest's Fastify adapter.
+    const bareApps = [
+      { scenario: 'bare', file: 'scripts/bench/bare-app.mjs', label: 'GET /bare/me (bare Nest route)' },
+      {
+        scenario: 'bare-fastify',
+        file: 'scripts/bench/bare-fastify-app.mjs',
+        label: 'GET /bare/me (bare Nest route on Fastify)',
+      },
+    ] as const;
+    for (const { scenario, file, label } of bareApps) {
+      if (!options.scenarios.has(scenario)) continue;
       const port = await freePort();
       const bare = await ManagedProcess.start({
-        name: 'bare-app',
-        args: ['scripts/bench/bare-app.mjs'],
+        name: scenario,
+        args: [file],
         env: { ...env, PORT: String(port) },
         port,
         readyPath: '/bare/me',
@@ -407,8 +452,8 @@ async function main(): Promise<void> {
       try {
         endpoints.push(
           row(
-            'bare',
-            'GET /bare/me (bare Nest route)',
+            scenario,
+            label,
             'baseline',
             200,
             await measure(ctx, bare, () => ({ requests: [{ method: 'GET', path: '/bare/me' }] })),
@@ -673,7 +718,7 @@ async function main(): Promise<void> {
       });
     }
     for (const entry of endpoints) {
-      if (entry.key !== 'bare' && entry.errors > 0) {
+      if (entry.server !== 'baseline' && entry.errors > 0) {
         targets.push({
           name: `errors on ${entry.label} (${entry.server})`,
           target: '0',
@@ -777,7 +822,7 @@ async function main(): Promise<void> {
     const bare = report.endpoints.find((candidate) => candidate.key === 'bare');
     const share = bare && entry !== bare ? ` (${pct(entry.load.rps, bare.load.rps).toFixed(0)}% of bare)` : '';
     console.log(
-      `${`${entry.label} [${entry.server}]`.padEnd(66)} ${entry.load.rps.toFixed(0).padStart(6)} req/s${share}, p50 ${entry.load.p50} ms, p99 ${entry.load.p99} ms, errors ${entry.errors}, peak RSS ${entry.peakRssMb.toFixed(0)} MB`,
+      `${`${entry.label} [${entry.server}]`.padEnd(66)} ${entry.load.rps.toFixed(0).padStart(6)} req/s${share}, p50 ${entry.load.p50} ms, p99 ${entry.load.p99} ms, errors ${entry.errors}, CPU ${entry.cpuUsPerRequest.toFixed(0)} µs/req, peak RSS ${entry.peakRssMb.toFixed(0)} MB`,
     );
   }
   console.log(

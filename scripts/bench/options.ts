@@ -1,5 +1,6 @@
 export const SCENARIOS = [
   'bare',
+  'bare-fastify',
   'me',
   'refresh',
   'login',

@@ -21,6 +21,23 @@ export interface MemorySample {
   rssKb: number;
   /** Peak resident set (VmHWM) of the same processes, kB. */
   hwmKb: number;
+  /** CPU time (user + system) the same processes have used since they started, ms. */
+  cpuMs: number;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on Linux). */
+const TICKS_PER_S = 100;
+
+/** utime + stime of a process, ms. */
+function cpuTimeMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of stat(5), counted from the state (field 3) here.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_S;
+  } catch {
+    return 0;
+  }
 }
 
 function statusFields(pid: number): { rssKb: number; hwmKb: number } | null {
@@ -121,13 +138,15 @@ export class ManagedProcess {
     const pids = tree ? processTree(this.child.pid) : [this.child.pid];
     let rssKb = 0;
     let hwmKb = 0;
+    let cpuMs = 0;
     for (const pid of pids) {
       const fields = statusFields(pid);
       if (!fields) continue;
       rssKb += fields.rssKb;
       hwmKb += fields.hwmKb;
+      cpuMs += cpuTimeMs(pid);
     }
-    if (rssKb > 0) this.samples.push({ at: Date.now(), rssKb, hwmKb });
+    if (rssKb > 0) this.samples.push({ at: Date.now(), rssKb, hwmKb, cpuMs });
   }
 
   private async waitReady(path: string, timeoutMs: number, name: string, stderrFile: string): Promise<void> {
@@ -161,6 +180,22 @@ export class ManagedProcess {
       if (sample.at >= from && sample.at <= to) peak = Math.max(peak, sample.rssKb);
     }
     return peak;
+  }
+
+  /**
+   * CPU time the process used between two instants (from the samples nearest them), ms: with the
+   * responses of the same window, the cost of one request, which depends far less than requests/s
+   * on what else the machine is running.
+   */
+  cpuMsBetween(from: number, to: number): number {
+    const at = (instant: number) =>
+      this.samples.reduce<MemorySample | undefined>(
+        (best, sample) => (!best || Math.abs(sample.at - instant) < Math.abs(best.at - instant) ? sample : best),
+        undefined,
+      );
+    const start = at(from);
+    const end = at(to);
+    return start && end ? end.cpuMs - start.cpuMs : 0;
   }
 
   /** VmHWM of the last sample: the kernel's own peak for the process's lifetime, kB. */

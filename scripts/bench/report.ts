@@ -12,6 +12,8 @@ export interface EndpointResult {
   /** Responses other than the expected status, plus requests with no response. */
   errors: number;
   peakRssMb: number;
+  /** CPU time (user + system) the answering process spent per response in the measured window, µs. */
+  cpuUsPerRequest: number;
 }
 
 export interface TargetCheck {
@@ -89,18 +91,20 @@ export function renderMarkdown(report: BenchReport, chartFile: string): string {
       `${report.settings.warmupS} s warm-up then ${report.settings.durationS} s measured per row`,
   );
   lines.push('');
-  lines.push('| Endpoint | Server | Requests/s | vs bare route | p50 ms | p99 ms | Errors | Peak RSS MB |');
-  lines.push('|---|---|---:|---:|---:|---:|---:|---:|');
+  lines.push(
+    '| Endpoint | Server | Requests/s | vs bare route | p50 ms | p99 ms | Errors | CPU µs/request | Peak RSS MB |',
+  );
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const row of report.endpoints) {
     const share = bare && row !== bare ? `${fmt((row.load.rps / bare.load.rps) * 100)}%` : row === bare ? '100%' : '';
     lines.push(
       `| ${row.label} | ${row.server} | ${fmt(row.load.rps)} | ${share} | ${fmt(row.load.p50)} | ${fmt(row.load.p99)} | ` +
-        `${fmt(row.errors)} | ${fmt(row.peakRssMb)} |`,
+        `${fmt(row.errors)} | ${fmt(row.cpuUsPerRequest)} | ${fmt(row.peakRssMb)} |`,
     );
   }
   lines.push(
     `| bcrypt bound (cost ${report.bcrypt.cost}) | ${report.bcrypt.cores} cores × 1000 / ${fmt(report.bcrypt.msPerHash, 1)} ms | ` +
-      `${fmt(report.bcrypt.loginsPerSecond, 1)} | | | | | |`,
+      `${fmt(report.bcrypt.loginsPerSecond, 1)} | | | | | | |`,
   );
   lines.push('');
   lines.push('### Targets');
@@ -166,7 +170,8 @@ How fast the service answers, measured by \`npm run bench\` (\`scripts/bench.ts\
   on the real parts. autocannon runs in the benchmark process, so the two share the machine's cores (and
   PostgreSQL and Redis share them too) but not an event loop.
 - The baseline is \`scripts/bench/bare-app.mjs\`: a minimal NestJS app on Express with one GET route answering a
-  \`/me\`-sized envelope, started the same way on the same Node.
+  \`/me\`-sized envelope, started the same way on the same Node. \`scripts/bench/bare-fastify-app.mjs\` is the same
+  app on Nest's Fastify adapter (the row "bare Nest route on Fastify"): what the platform alone costs.
 - Users are seeded by one signup through the API (send code → mail → verify → signup), whose password hash is
   then copied into more accounts. Sessions with unspent refresh tokens are written straight into PostgreSQL
   and their JWTs signed with the service's secret: the state a login leaves, without a bcrypt run each.
@@ -175,6 +180,9 @@ How fast the service answers, measured by \`npm run bench\` (\`scripts/bench.ts\
   its length, p50/p99 from their latencies; errors = responses other than the expected status (200, or 400
   for the wrong-code verify) plus requests that got no answer. Logins get at least 2 s of warm-up and 5 s of
   measurement (50 of them queue for ~1.3 s of bcrypt).
+- CPU µs/request: user + system CPU time of the answering process (\`/proc/<pid>/stat\`, sampled every 100 ms)
+  over the measured window, divided by its responses; on a machine busy with other work this moves much less
+  than requests/s.
 - Memory: \`/proc/<pid>/status\` of the service (VmRSS every 100 ms, VmHWM at the end); for the cluster the sum
   over the primary and its workers.
 - The bcrypt bound: cores × 1000 / (median ms of one bcrypt comparison at the configured cost, measured in

@@ -20,11 +20,32 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0`);
 
-/** INCR, start the window if the key has none, and report the window left: one command on every rate-limited request. */
+/**
+ * INCRBY, start the window if the key has none, and report the window left: one command per key per
+ * turn of the event loop, however many callers counted on that key in the turn (ARGV[2] of them).
+ */
 const INCREMENT = script(`
-local count = redis.call('INCR', KEYS[1])
+local count = redis.call('INCRBY', KEYS[1], ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[1], 'NX')
 return {count, redis.call('PTTL', KEYS[1])}`);
+
+interface Waiter<T> {
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+}
+
+/** The callers of getMany in one turn: their keys (deduplicated) go out as one read. */
+interface PendingRead {
+  keys: Map<string, number>;
+  callers: { indexes: number[]; waiter: Waiter<(string | null)[]> }[];
+}
+
+/** The callers of increment on one key in one turn. */
+interface PendingIncrement {
+  key: string;
+  windowMs: number;
+  waiters: Waiter<Counter>[];
+}
 
 /**
  * The store on Redis: one endpoint, a Redis Cluster or a Sentinel-managed
@@ -39,6 +60,10 @@ export class RedisStore extends KeyValueStore {
 
   private readonly cluster?: RedisClusterType;
   private readonly commandTimeoutMs?: number;
+  /** Reads and increments asked for in the current turn of the event loop, sent together at its end. */
+  private pendingRead: PendingRead | null = null;
+  private readonly pendingIncrements = new Map<string, PendingIncrement>();
+  private flushScheduled = false;
 
   constructor(
     connection: RedisConnection,
@@ -103,14 +128,76 @@ export class RedisStore extends KeyValueStore {
   /**
    * One MGET: atomic on one endpoint. On a cluster, one MGET per hash slot (in
    * parallel), so keys that must be read together atomically need one hash tag.
+   *
+   * Every getMany of one turn of the event loop (e.g. the revocation checks of
+   * the requests that arrived together) shares one MGET of their keys: each
+   * caller's keys are still read in one atomic step, at a time after the call.
    */
   getMany(keys: string[]): Promise<(string | null)[]> {
-    const prefixed = keys.map((key) => this.key(key));
-    if (!this.cluster) return this.run(() => this.client.mGet(prefixed));
-    return this.run(() => this.mGetBySlot(prefixed));
+    return new Promise((resolve, reject) => {
+      const read: PendingRead = (this.pendingRead ??= { keys: new Map<string, number>(), callers: [] });
+      const indexes = keys.map((key) => {
+        const prefixed = this.key(key);
+        let index = read.keys.get(prefixed);
+        if (index === undefined) {
+          index = read.keys.size;
+          read.keys.set(prefixed, index);
+        }
+        return index;
+      });
+      read.callers.push({ indexes, waiter: { resolve, reject } });
+      this.scheduleFlush();
+    });
   }
 
-  private async mGetBySlot(keys: string[]): Promise<(string | null)[]> {
+  /**
+   * At the end of the turn (setImmediate runs after the poll phase, so every request whose bytes
+   * arrived together has been read by then), one read and one increment per key go to Redis, in
+   * one write of the client.
+   */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      const read = this.pendingRead;
+      this.pendingRead = null;
+      if (read) void this.flushRead(read);
+      for (const pending of this.pendingIncrements.values()) void this.flushIncrement(pending);
+      this.pendingIncrements.clear();
+    });
+  }
+
+  /**
+   * Each caller is answered from the reads of its own keys only: on a cluster, a shard that fails
+   * fails the callers with a key in it (503), not the others of the same turn.
+   */
+  private async flushRead(read: PendingRead): Promise<void> {
+    const keys = [...read.keys.keys()];
+    const values = new Array<string | null>(keys.length).fill(null);
+    const errors = new Array<unknown>(keys.length);
+    await Promise.all(
+      this.readGroups(keys).map(async (indexes) => {
+        try {
+          const replies = await this.run(() => this.client.mGet(indexes.map((index) => keys[index])));
+          indexes.forEach((index, i) => {
+            values[index] = replies[i];
+          });
+        } catch (error) {
+          for (const index of indexes) errors[index] = error;
+        }
+      }),
+    );
+    for (const { indexes, waiter } of read.callers) {
+      const failed = indexes.find((index) => errors[index] !== undefined);
+      if (failed === undefined) waiter.resolve(indexes.map((index) => values[index]));
+      else waiter.reject(errors[failed]);
+    }
+  }
+
+  /** The keys' indexes, in one group on one endpoint; on a cluster, one group per hash slot. */
+  private readGroups(keys: string[]): number[][] {
+    if (!this.cluster) return [keys.map((_, index) => index)];
     const bySlot = new Map<number, number[]>();
     keys.forEach((key, index) => {
       const slot = calculateSlot(key);
@@ -118,16 +205,7 @@ export class RedisStore extends KeyValueStore {
       if (indexes) indexes.push(index);
       else bySlot.set(slot, [index]);
     });
-    const values: (string | null)[] = new Array<string | null>(keys.length).fill(null);
-    await Promise.all(
-      [...bySlot.values()].map(async (indexes) => {
-        const replies = await this.client.mGet(indexes.map((index) => keys[index]));
-        indexes.forEach((index, i) => {
-          values[index] = replies[i];
-        });
-      }),
-    );
-    return values;
+    return [...bySlot.values()];
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
@@ -154,10 +232,33 @@ export class RedisStore extends KeyValueStore {
     return reply === 1;
   }
 
-  async increment(key: string, windowMs: number): Promise<Counter> {
-    const reply = await this.run(() => this.evalScript(INCREMENT, [this.key(key)], [String(windowMs)]));
-    const [count, ttlMs] = reply as [number, number];
-    return { count: Number(count), ttlMs: Math.max(0, Number(ttlMs)) };
+  /**
+   * The increments of one key in one turn of the event loop go out as one INCRBY: the callers get
+   * consecutive counts, as the same number of INCRs would have given them, in one atomic step.
+   */
+  increment(key: string, windowMs: number): Promise<Counter> {
+    return new Promise((resolve, reject) => {
+      const id = `${windowMs}:${key}`;
+      let pending = this.pendingIncrements.get(id);
+      if (!pending) {
+        pending = { key: this.key(key), windowMs, waiters: [] };
+        this.pendingIncrements.set(id, pending);
+      }
+      pending.waiters.push({ resolve, reject });
+      this.scheduleFlush();
+    });
+  }
+
+  private async flushIncrement({ key, windowMs, waiters }: PendingIncrement): Promise<void> {
+    try {
+      const reply = await this.run(() => this.evalScript(INCREMENT, [key], [String(windowMs), String(waiters.length)]));
+      const [total, ttl] = reply as [number, number];
+      const first = Number(total) - waiters.length + 1;
+      const ttlMs = Math.max(0, Number(ttl));
+      waiters.forEach((waiter, i) => waiter.resolve({ count: first + i, ttlMs }));
+    } catch (error) {
+      for (const waiter of waiters) waiter.reject(error);
+    }
   }
 
   async ttl(key: string): Promise<number> {

@@ -64,6 +64,58 @@ describeReal('two instances on one PostgreSQL and Redis', () => {
     expect(again.status).toBe(401);
   });
 
+  it('refuses on B every request sent after A answered a logout, while B is under load with that token', async () => {
+    const user = await signUp(a);
+    const login = await logIn(a, user.email, user.password);
+    const auth = `Bearer ${login.accessToken}`;
+    // Eight clients keep /me on B busy with the token; each notes when it sent and what it got.
+    const answers: { sentAt: number; answeredAt: number; status: number; errorCode?: string }[] = [];
+    let stop = false;
+    const poll = async () => {
+      while (!stop) {
+        const sentAt = performance.now();
+        const res = await on(b).get('/api/auth/me').set('Authorization', auth);
+        answers.push({ sentAt, answeredAt: performance.now(), status: res.status, errorCode: res.body.errorCode });
+      }
+    };
+    const pollers = Array.from({ length: 8 }, poll);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const logout = await on(a).post('/api/auth/logout').set('Authorization', auth);
+      expect(logout.status).toBe(200);
+      const loggedOutAt = performance.now();
+      // B refuses within a bounded wait: 20 answers sent after the logout's answer.
+      const deadline = Date.now() + 10_000;
+      while (answers.filter((answer) => answer.sentAt > loggedOutAt).length < 20 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      stop = true;
+      await Promise.all(pollers);
+
+      const before = answers.filter((answer) => answer.answeredAt < loggedOutAt);
+      const after = answers.filter((answer) => answer.sentAt > loggedOutAt);
+      expect(before.length).toBeGreaterThan(0);
+      expect(before.every((answer) => answer.status === 200 || answer.errorCode === 'TOKEN_REVOKED')).toBe(true);
+      expect(after.length).toBeGreaterThanOrEqual(20);
+      expect(after.map((answer) => `${answer.status} ${answer.errorCode}`)).toEqual(
+        after.map(() => '401 TOKEN_REVOKED'),
+      );
+      // Every answer is a 200 or the refusal: nothing in between (no 500, no 503).
+      expect(answers.filter((answer) => answer.status !== 200 && answer.errorCode !== 'TOKEN_REVOKED')).toEqual([]);
+      const lastAccepted = Math.max(
+        ...answers.filter((answer) => answer.status === 200).map((answer) => answer.answeredAt),
+      );
+      const gap = loggedOutAt - lastAccepted;
+      console.info(
+        `two-instances: B's last 200 was answered ${Math.abs(gap).toFixed(1)} ms ${gap >= 0 ? 'before' : 'after'} A ` +
+          `answered the logout; all ${after.length} requests sent to B after that answer were refused`,
+      );
+    } finally {
+      stop = true;
+      await Promise.all(pollers);
+    }
+  });
+
   it('lets exactly one of a refresh race split across A and B win', async () => {
     const user = await signUp(a);
     const login = await logIn(b, user.email, user.password);

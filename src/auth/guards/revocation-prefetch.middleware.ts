@@ -1,12 +1,16 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { bearerToken } from '../../common/http/bearer.js';
+import type { TokenClaims } from '../../token/jwt.codec.js';
 import { JwtTokenService } from '../../token/jwt-token.service.js';
 import { SessionService } from '../../token/session.service.js';
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 export interface RevocationLookup {
+  /** The bearer token it was started for, and that token's verified claims. */
+  token: string;
+  claims: TokenClaims;
   sessionId: string;
   revoked: Promise<Settled<boolean>>;
 }
@@ -22,8 +26,9 @@ declare module 'express' {
  * arrives, in the same turn of the event loop as the rate limiter's counter:
  * the Redis client sends both in one write, and the JWT guard finds the
  * answer ready, so a guarded request costs one Redis round trip instead of
- * two. Only an optimisation: the guard still verifies the token, and uses the
- * answer only for the same session (`revokedFor`).
+ * two. Only an optimisation: the guard uses the claims verified here only for
+ * the same token string (checking its expiry again), and the answer only for
+ * the same session (`revokedFor`).
  */
 @Injectable()
 export class RevocationPrefetchMiddleware implements NestMiddleware {
@@ -38,6 +43,8 @@ export class RevocationPrefetchMiddleware implements NestMiddleware {
       const verified = this.jwt.verify(token, 'access');
       if (verified.status === 'valid') {
         req.revocationLookup = {
+          token,
+          claims: verified.claims,
           sessionId: verified.claims.sid,
           // Settled here: a request refused before the guard (rate limit, body) never reads it.
           revoked: this.sessions.isRevoked(verified.claims.sid).then(
