@@ -7,5 +7,4 @@
 import { loadEnvFile } from '../../config/env-file.js';
 import { runDoctor } from './oauth-doctor.js';
 
-loadEnvFile();
-process.exit(runDoctor(process.env, (text) => console.log(text)));
+process.exit(runDoctor(loadEnvFile(), (text) => console.log(text)));
