@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, Type } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -24,6 +24,8 @@ export interface CreateAppOptions {
   env?: Env;
   /** Providers replaced wherever they are injected. */
   overrides?: readonly ProviderOverride[];
+  /** Feature modules mounted after the service's own (e.g. the example of docs/EXTENDING.md). Default: none. */
+  modules?: readonly Type[];
 }
 
 export interface CreatedApp {
@@ -45,7 +47,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
     chooseLogFormat(settings.logFormat, process.stdout.isTTY === true, settings.production),
   );
   const logger = new PinoNestLogger(rootLogger);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.configuredBy(env), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.configuredBy(env, options.modules), {
     bodyParser: false,
     logger,
     abortOnError: false,

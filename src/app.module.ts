@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module.js';
@@ -36,9 +36,10 @@ export class AppModule {
   /**
    * The application configured from `env` (createApp's; main.ts has merged
    * `.env` into the process environment it passes). ConfigModule neither
-   * reads nor writes the process environment itself.
+   * reads nor writes the process environment itself. `modules` are mounted
+   * after the service's own (createApp's `modules`).
    */
-  static configuredBy(env: Env): DynamicModule {
+  static configuredBy(env: Env, modules: readonly Type[] = []): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -50,6 +51,7 @@ export class AppModule {
           cache: true,
           load: configNamespacesFor(env),
         }),
+        ...modules,
       ],
     };
   }

@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, Type } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { RedisClientType, RedisClusterType } from '@redis/client';
 import { randomBytes } from 'node:crypto';
@@ -80,6 +80,8 @@ export interface StartTestAppOptions {
    * (default). Only a test that deliberately sends raw garbage turns it off.
    */
   validateResponses?: boolean;
+  /** Feature modules mounted after the service's own (createApp's `modules`), e.g. test/example's. */
+  modules?: readonly Type[];
 }
 
 const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options']);
@@ -152,7 +154,7 @@ export async function startTestApp(
   let app: INestApplication;
   try {
     // `env` is all the app reads: nothing of this process's environment leaks into it.
-    ({ app } = await createApp({ env, overrides: [{ provide: Clock, useValue: clock }] }));
+    ({ app } = await createApp({ env, overrides: [{ provide: Clock, useValue: clock }], modules: options.modules }));
   } catch (error) {
     // A start refused (e.g. by its configuration) leaves no SMTP server or database behind.
     await mail.stop();
