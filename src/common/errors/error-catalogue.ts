@@ -119,7 +119,7 @@ export const FIELD_MESSAGES = {
   currentPasswordRequired: '현재 비밀번호는 필수입니다.',
 } as const;
 
-/** Success messages and data strings of SPEC §5, in its exact words. */
+/** Success messages and data strings of SPEC §2 and §5, in their exact words. */
 export const SUCCESS_MESSAGES = {
   verificationCodeSent: '인증 번호를 발송했습니다.',
   emailVerified: '인증이 완료되었습니다.',
