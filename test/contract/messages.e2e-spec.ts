@@ -856,6 +856,8 @@ describe('SPEC §2 messages that need their own settings', () => {
       );
       expectRetryAfter(limited, 60);
       await expectFailure(t, t.http.get(ME), E.TOO_MANY_REQUESTS);
+      // Routes match whatever the case, and so does the limit.
+      await expectFailure(t, t.http.get(ME.toUpperCase()), E.TOO_MANY_REQUESTS);
 
       expect((await t.http.get('/health')).status).toBe(200);
     });

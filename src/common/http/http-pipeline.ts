@@ -1,5 +1,6 @@
 import type { ConfigType } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import cors from 'cors';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { appConfig } from '../../config/app.config.js';
@@ -27,44 +28,57 @@ export interface HttpPipelineContext {
   accessLogger: Logger;
 }
 
-/** One stage of the pipeline: what it is for, and how it mounts itself on the app. */
+/** A middleware as Express calls it. */
+export type Handler = (req: Request, res: Response, next: NextFunction) => void;
+
+/** One stage of the pipeline: what it is for, and the handlers it runs (made once, when the app starts). */
 export interface HttpStage {
   name: string;
-  mount(context: HttpPipelineContext): void;
+  handlers(context: HttpPipelineContext): Handler[];
 }
 
 /** Methods Nest's `forRoutes({ method: GET })` matched on the Spring-style paths: express answers HEAD with GET routes. */
 const READS = new Set(['GET', 'HEAD']);
 
 /**
+ * Whether `path` is `prefix` or below it, as Express's `app.use(prefix, …)` matches (not case-sensitive,
+ * like the routes behind it, so `/API/Auth/login` is limited like `/api/auth/login`).
+ */
+export function isUnder(path: string, prefix: string): boolean {
+  const lower = path.toLowerCase();
+  return lower === prefix || (lower.startsWith(prefix) && lower.charCodeAt(prefix.length) === 47 /* / */);
+}
+
+/**
  * Every request passes these stages in this order, before any route. The
  * order is the contract: each comment says why a stage stands where it does.
  */
 export const HTTP_PIPELINE: readonly HttpStage[] = [
-  { name: 'trace', mount: ({ app }) => app.use(traceMiddleware) },
+  { name: 'trace', handlers: () => [traceMiddleware] },
   {
     // Before anything that can refuse a request, so errors, 429s and redirects carry them too.
     name: 'security headers',
-    mount: ({ app }) => app.use(securityHeaders('/api/docs')),
+    handlers: () => [securityHeaders('/api/docs')],
   },
   {
     // Before anything that can refuse a request, so browsers can read every error.
     name: 'CORS',
-    mount: ({ app, config }) =>
-      app.enableCors({
+    handlers: ({ config }) => [
+      cors({
         origin: config.corsOrigins,
         credentials: true,
         exposedHeaders: ['Authorization', 'Refresh-Token', 'X-Trace-Id', 'Retry-After'],
       }),
+    ],
   },
-  { name: 'shutdown', mount: ({ app, shutdown }) => app.use(shutdown.middleware) },
-  { name: 'access log', mount: ({ app, accessLogger }) => app.use(accessLogMiddleware(accessLogger)) },
+  { name: 'shutdown', handlers: ({ shutdown }) => [shutdown.middleware] },
+  { name: 'access log', handlers: ({ accessLogger }) => [accessLogMiddleware(accessLogger)] },
   {
     // Before the limiter, so its revocation lookup and the limiter's counter leave in one Redis write.
     name: 'revocation prefetch',
-    mount: ({ app }) => {
+    handlers: ({ app }) => {
       const prefetch = app.get<RequestPrefetch>(REVOCATION_PREFETCH);
-      app.use((req: Request, res: Response, next: NextFunction) => prefetch.use(req, res, next));
+      return [(req, res, next) => prefetch.use(req, res, next)];
     },
   },
   {
@@ -72,21 +86,39 @@ export const HTTP_PIPELINE: readonly HttpStage[] = [
     // callback paths (every start writes a state to the store). Refused logins on the browser-facing
     // routes answer with their failure redirect (RATE_LIMIT_REFUSAL_RESPONDER).
     name: 'rate limit',
-    mount: ({ app }) => {
+    handlers: ({ app }) => {
       const limiter = app.get(RateLimitMiddleware);
       const [api, ...browserPaths] = RATE_LIMITED_PATHS;
-      app.use(api, (req: Request, res: Response, next: NextFunction) => limiter.use(req, res, next));
-      for (const path of browserPaths) {
-        // `<path>/<provider>`, reads only.
-        app.use(path, (req: Request, res: Response, next: NextFunction) => {
-          if (READS.has(req.method) && req.path.length > 1) limiter.use(req, res, next);
-          else next();
-        });
-      }
+      // `<path>/<provider>`, reads only.
+      const isBrowserStart = (req: Request) =>
+        READS.has(req.method) && browserPaths.some((path) => isUnder(req.path, path) && req.path.length > path.length + 1);
+      return [(req, res, next) => (isUnder(req.path, api) || isBrowserStart(req) ? limiter.use(req, res, next) : next())];
     },
   },
-  { name: 'body parsing', mount: ({ app, config }) => app.use(...jsonBodyParsing(config.bodyLimit)) },
+  { name: 'body parsing', handlers: ({ config }) => jsonBodyParsing(config.bodyLimit) },
 ];
+
+/**
+ * Runs handlers one after another as a single Express middleware: an error passed to `next` (or thrown)
+ * leaves the chain for Express's error handling, as it would between separate `app.use` layers. One layer
+ * instead of one per stage: Express's router matches, wraps and dispatches each layer on every request.
+ */
+export function inOrder(handlers: readonly Handler[]): Handler {
+  return (req, res, done) => {
+    let index = 0;
+    const next = (error?: unknown): void => {
+      if (error !== undefined && error !== null) return done(error);
+      const handler = handlers[index++];
+      if (handler === undefined) return done();
+      try {
+        handler(req, res, next);
+      } catch (thrown) {
+        done(thrown);
+      }
+    };
+    next();
+  };
+}
 
 /** Applies the app-wide HTTP settings and every stage of HTTP_PIPELINE, in order. */
 export function applyHttpPipeline(context: HttpPipelineContext): void {
@@ -95,5 +127,5 @@ export function applyHttpPipeline(context: HttpPipelineContext): void {
   app.disable('x-powered-by');
   // Every answer is per caller and not cacheable: hashing each body for an ETag buys nothing.
   app.set('etag', false);
-  for (const stage of HTTP_PIPELINE) stage.mount(context);
+  app.use(inOrder(HTTP_PIPELINE.flatMap((stage) => stage.handlers(context))));
 }
