@@ -44,6 +44,54 @@ export interface ActiveSession {
   ip: string | null;
 }
 
+/** A refresh waiting for its batch's statement. */
+interface PendingSpend {
+  nextJti: string;
+  now: Date;
+  nextExpiresAt: Date;
+  resolve(spent: SpentRefresh | null): void;
+  reject(error: unknown): void;
+}
+
+/** The spends of one turn, by the `jti` presented (each at most once). */
+type SpendBatch = Map<string, PendingSpend>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Bounds one statement's arrays; more spends in one turn make more statements. */
+const MAX_SPENDS_PER_STATEMENT = 100;
+
+/**
+ * Spends the given unspent tokens of live sessions, records each successor
+ * (expiring with its session at the latest) and touches each session's
+ * `last_refreshed_at`; returns a row per token spent. `$1..$4` are parallel
+ * arrays: jti, successor jti, now, successor expiry. Tokens are locked in
+ * `jti` order first (a token spent meanwhile by another statement drops
+ * out when its lock is granted).
+ */
+const SPEND_REFRESH_TOKENS = `WITH req AS (
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[])
+       AS r(jti, next_jti, now, next_expires_at)
+   ), locked AS (
+     SELECT rt.jti FROM refresh_tokens rt
+     WHERE rt.jti IN (SELECT jti FROM req) AND rt.spent_at IS NULL
+     ORDER BY rt.jti
+     FOR UPDATE
+   ), spent AS (
+     UPDATE refresh_tokens rt SET spent_at = req.now, replaced_by = req.next_jti
+     FROM locked, req, sessions s
+     WHERE rt.jti = locked.jti AND req.jti = rt.jti AND s.id = rt.session_id
+       AND s.revoked_at IS NULL AND s.expires_at > req.now
+     RETURNING rt.jti, rt.session_id, s.user_id, s.expires_at, req.now, req.next_jti, req.next_expires_at
+   ), touched AS (
+     UPDATE sessions SET last_refreshed_at = spent.now FROM spent WHERE sessions.id = spent.session_id
+   ), fresh AS (
+     INSERT INTO refresh_tokens (jti, session_id, issued_at, expires_at)
+     SELECT next_jti, session_id, now, LEAST(next_expires_at, expires_at) FROM spent
+   )
+   SELECT jti::text AS jti, session_id AS "sessionId", user_id::text AS "userId", expires_at AS "sessionExpiresAt"
+   FROM spent`;
+
 /** The part of pg's Pool used for named statements (PGlite's pool has no `query`). */
 interface PreparingPool {
   options?: { pglite?: unknown };
@@ -97,31 +145,77 @@ export class SessionRepository {
   }
 
   /**
-   * Spends a refresh token and records its successor, in one statement: the
-   * row lock makes concurrent callers wait, and once the winner commits their
-   * `spent_at IS NULL` no longer holds, so exactly one gets a row back. A
-   * session past its absolute end spends nothing; the successor ends with it
-   * at the latest, and the session notes the rotation.
+   * Spends an unspent refresh token of a live session and records its
+   * successor, in one statement: of concurrent calls with the same `jti`,
+   * exactly one gets the session back (the row lock decides), the others
+   * null. The spends of one turn of the event loop go to the database
+   * together (SpendBatch below); each caller still gets its own token's answer.
    */
-  async spendRefreshToken(jti: string, nextJti: string, now: Date, nextExpiresAt: Date): Promise<SpentRefresh | null> {
-    const rows = await this.preparedRows<SpentRefresh>(
-      'spend_refresh_token',
-      `WITH spent AS (
-         UPDATE refresh_tokens rt SET spent_at = $2, replaced_by = $3
-         FROM sessions s
-         WHERE rt.jti = $1 AND rt.spent_at IS NULL AND s.id = rt.session_id
-           AND s.revoked_at IS NULL AND s.expires_at > $2
-         RETURNING rt.session_id, s.user_id, s.expires_at
-       ), touched AS (
-         UPDATE sessions SET last_refreshed_at = $2 FROM spent WHERE sessions.id = spent.session_id
-       ), fresh AS (
-         INSERT INTO refresh_tokens (jti, session_id, issued_at, expires_at)
-         SELECT $3, spent.session_id, $2, LEAST($4::timestamptz, spent.expires_at) FROM spent
-       )
-       SELECT session_id AS "sessionId", user_id::text AS "userId", expires_at AS "sessionExpiresAt" FROM spent`,
-      [jti, now, nextJti, nextExpiresAt],
-    );
-    return rows[0] ?? null;
+  spendRefreshToken(jti: string, nextJti: string, now: Date, nextExpiresAt: Date): Promise<SpentRefresh | null> {
+    // Every jti we sign is a UUID; anything else would fail its whole batch's cast, so it is spent by no one.
+    if (!UUID.test(jti)) return Promise.resolve(null);
+    const key = jti.toLowerCase();
+    return new Promise((resolve, reject) => {
+      let batch = this.openBatch;
+      // A token twice in one batch would be joined twice: the second goes in a batch of its own, after
+      // which it finds the token spent.
+      if (batch === null || batch.has(key) || batch.size >= MAX_SPENDS_PER_STATEMENT) {
+        batch = this.openSpendBatch();
+      }
+      batch.set(key, { nextJti, now, nextExpiresAt, resolve, reject });
+    });
+  }
+
+  private openBatch: SpendBatch | null = null;
+
+  private openSpendBatch(): SpendBatch {
+    const batch: SpendBatch = new Map();
+    this.openBatch = batch;
+    // At the end of the turn (setImmediate runs after the poll phase): every refresh whose bytes arrived
+    // together has reached this point by then.
+    setImmediate(() => {
+      if (this.openBatch === batch) this.openBatch = null;
+      void this.spendBatch(batch);
+    });
+    return batch;
+  }
+
+  private async spendBatch(batch: SpendBatch): Promise<void> {
+    const jtis = [...batch.keys()];
+    const entries = [...batch.values()];
+    try {
+      const rows = await this.withDeadlockRetry(() =>
+        this.preparedRows<SpentRefresh & { jti: string }>('spend_refresh_tokens', SPEND_REFRESH_TOKENS, [
+          jtis,
+          entries.map((entry) => entry.nextJti),
+          entries.map((entry) => entry.now),
+          entries.map((entry) => entry.nextExpiresAt),
+        ]),
+      );
+      const won = new Map(rows.map((row) => [row.jti, row]));
+      for (const [jti, entry] of batch) {
+        const row = won.get(jti);
+        entry.resolve(
+          row ? { sessionId: row.sessionId, userId: row.userId, sessionExpiresAt: row.sessionExpiresAt } : null,
+        );
+      }
+    } catch (error) {
+      for (const entry of entries) entry.reject(error);
+    }
+  }
+
+  /**
+   * The batch locks its tokens in `jti` order, so two batches never wait on each other in a circle; a
+   * deadlock with another statement (which PostgreSQL breaks by aborting one, leaving nothing done) is
+   * retried once.
+   */
+  private async withDeadlockRetry<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if ((error as { code?: string }).code !== '40P01') throw error;
+      return run();
+    }
   }
 
   /**

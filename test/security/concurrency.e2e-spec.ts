@@ -71,6 +71,42 @@ describe('concurrent use of one-time secrets', () => {
       expect(next.status).toBe(200);
     });
 
+    it('answers each of many sessions refreshing at once by its own token: one win each, losers refused', async () => {
+      const user = await signUp(t);
+      const logins = [];
+      for (let i = 0; i < 12; i++) logins.push(await logIn(t, user.email, user.password));
+      const [loggedOut, rotated, ...live] = logins;
+      expect((await t.http.post('/api/auth/logout').set(bearer(loggedOut.accessToken))).status).toBe(200);
+      const first = await t.http.post('/api/auth/refresh').send({ refreshToken: rotated.refreshToken });
+      expect(first.status).toBe(200);
+
+      // Every live token twice, plus a logged-out session's token and a spent one, all in flight together.
+      const presented = [...live, ...live, loggedOut, rotated].map((login) => login.refreshToken);
+      const answers = await Promise.all(
+        presented.map((refreshToken) => t.http.post('/api/auth/refresh').send({ refreshToken })),
+      );
+
+      expect(tally(answers)).toEqual({ '200': live.length, '400 REFRESH_TOKEN_REVOKED': live.length + 2 });
+      for (const login of live) {
+        const { jti, sid } = claimsOf(login.refreshToken);
+        const wins = answers.filter((res, i) => presented[i] === login.refreshToken && res.status === 200);
+        expect(wins).toHaveLength(1);
+        const successor = claimsOf((wins[0].body.data as { refreshToken: string }).refreshToken);
+        expect(successor.sid).toBe(sid);
+        const rows = await refreshRows(t, sid);
+        expect(rows).toHaveLength(2);
+        expect(rows.find((row) => row.jti === jti)).toMatchObject({
+          spentAt: expect.any(Date),
+          replacedBy: successor.jti,
+        });
+        expect(rows.find((row) => row.jti === successor.jti)).toMatchObject({ spentAt: null, replacedBy: null });
+        expect(await sessionById(t, sid)).toMatchObject({ revokedAt: null, lastRefreshedAt: expect.any(Date) });
+      }
+      // Nothing was spent for the logged-out session, and the spent token kept its single successor.
+      expect((await refreshRows(t, claimsOf(loggedOut.refreshToken).sid)).filter((row) => row.spentAt)).toHaveLength(0);
+      expect(await refreshRows(t, claimsOf(rotated.refreshToken).sid)).toHaveLength(2);
+    });
+
     // Two instances of the service share one PostgreSQL and one Redis only with the real parts.
     (useRealServices ? it : it.skip)('lets exactly one of 20 refreshes spread over two instances win', async () => {
       const second = await startTestApp({}, { join: t });
