@@ -1,6 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { type Figure, fmt, type TargetCheck } from './aggregate.ts';
 import type { BcryptBound } from './bcrypt-bound.ts';
 import type { LoadResult } from './load.ts';
+
+export type { Figure, TargetCheck };
 
 export interface EndpointResult {
   key: string;
@@ -14,13 +17,6 @@ export interface EndpointResult {
   peakRssMb: number;
   /** CPU time (user + system) the answering process spent per response in the measured window, µs. */
   cpuUsPerRequest: number;
-}
-
-export interface TargetCheck {
-  name: string;
-  target: string;
-  measured: string;
-  pass: boolean;
 }
 
 export interface BenchReport {
@@ -64,13 +60,12 @@ export interface BenchReport {
   service: { idleRssMb: number; peakRssMb: number; stopMs: number; exitCode: number | null };
   notes: string[];
   targets: TargetCheck[];
+  /** Figures reported without a target. */
+  info: Figure[];
 }
 
 const BEGIN = '<!-- bench:begin (written by `npm run bench`; edit outside these markers) -->';
 const END = '<!-- bench:end -->';
-
-const fmt = (value: number, digits = 0) =>
-  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 export function renderMarkdown(report: BenchReport, chartFile: string): string {
   const bare = report.endpoints.find((row) => row.key === 'bare');
@@ -115,6 +110,12 @@ export function renderMarkdown(report: BenchReport, chartFile: string): string {
     lines.push(`| ${check.name} | ${check.target} | ${check.measured} | ${check.pass ? 'met' : '**missed**'} |`);
   }
   lines.push('');
+  if (report.info.length > 0) {
+    lines.push('Also measured (no target):');
+    lines.push('');
+    for (const figure of report.info) lines.push(`- ${figure.name}: ${figure.measured}`);
+    lines.push('');
+  }
   if (report.refresh) {
     const r = report.refresh;
     lines.push('### Refresh integrity');
