@@ -10,6 +10,16 @@ import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { codeFrom, SmtpSink } from '../test/support/smtp-sink.ts';
 import { type BcryptBound, measureBcryptBound } from './bench/bcrypt-bound.ts';
+import {
+  aggregateFigures,
+  aggregateRows,
+  aggregateTargets,
+  describeAcrossRuns,
+  fmt,
+  perRunText,
+  type Spread,
+  spread,
+} from './bench/aggregate.ts';
 import { writeBarChart, type Bar } from './bench/chart.ts';
 import {
   connectPostgres,
@@ -32,11 +42,13 @@ import {
   type EndpointResult,
   type Figure,
   renderMarkdown,
+  renderRunsMarkdown,
   type TargetCheck,
   writeMarkdown,
 } from './bench/report.ts';
 
 const RESULTS_DIR = 'bench-results';
+const STDERR_FILE = join(RESULTS_DIR, 'service.stderr.log');
 const PASSWORD = 'BenchPassword123!';
 const ACCESS_TTL_S = 3_600;
 const REFRESH_TTL_S = 7 * 86_400;
@@ -66,7 +78,9 @@ const REFRESH_TARGET_RPS = 3_000;
 /** Service peak RSS on real PostgreSQL + Redis (on the embedded parts PGlite lives in the process). */
 const PEAK_RSS_TARGET_MB = 250;
 
-const log = (line: string) => console.log(`[bench] ${line}`);
+/** ` run k/N` while one of several runs is taken; empty otherwise. */
+let runLabel = '';
+const log = (line: string) => console.log(`[bench${runLabel}] ${line}`);
 
 interface Context {
   options: BenchOptions;
@@ -381,8 +395,137 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   rmSync(join(RESULTS_DIR, 'profiles'), { recursive: true, force: true });
   mkdirSync(join(RESULTS_DIR, 'profiles'), { recursive: true });
-  rmSync(join(RESULTS_DIR, 'service.stderr.log'), { force: true });
+  rmSync(STDERR_FILE, { force: true });
   const real = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
+
+  log(
+    `mode: ${real ? 'real PostgreSQL + Redis' : 'embedded (PGlite + in-process store)'}; options ${JSON.stringify({ ...options, scenarios: [...options.scenarios] })}`,
+  );
+  // Each run is complete on its own (its bcrypt bound, seeding and service processes), so the runs
+  // differ only by what the machine did meanwhile.
+  const reports: BenchReport[] = [];
+  for (let run = 1; run <= options.runs; run++) {
+    runLabel = options.runs > 1 ? ` run ${run}/${options.runs}` : '';
+    const report = await runOnce(options, real);
+    reports.push(report);
+    writeFileJson(join(RESULTS_DIR, `bench-${report.date.replace(/[:]/g, '-')}.json`), report);
+    if (options.runs > 1) printRun(report, `run ${run}/${options.runs}`);
+  }
+  runLabel = '';
+
+  // Outputs.
+  const outDir = options.writeDocs ? 'docs' : RESULTS_DIR;
+  mkdirSync(outDir, { recursive: true });
+  const chartName = 'performance.png';
+  const first = reports[0];
+  writeBarChart(
+    join(outDir, chartName),
+    `Requests/s, ${first.settings.connections} connections${reports.length > 1 ? `, median of ${reports.length} runs` : ''}`,
+    `${first.date}  ${first.machine.nproc} cores ${first.machine.cpu}  ${first.mode}  ${options.quick ? 'quick run' : 'full run'}`,
+    chartBars(reports),
+  );
+  const markdownPath = join(outDir, options.writeDocs ? 'PERFORMANCE.md' : 'PERFORMANCE.quick.md');
+  writeMarkdown(
+    markdownPath,
+    reports.length > 1 ? renderRunsMarkdown(reports, chartName) : renderMarkdown(first, chartName),
+  );
+  if (reports.length > 1) {
+    writeFileJson(join(RESULTS_DIR, `bench-${first.date.replace(/[:]/g, '-')}-runs.json`), {
+      runs: reports.length,
+      rows: aggregateRows(reports.map((report) => report.endpoints)),
+      targets: aggregateTargets(reports.map((report) => report.targets)),
+      info: aggregateFigures(reports.map((report) => report.info)),
+    });
+  }
+  log(`wrote ${markdownPath} and ${join(outDir, chartName)} in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
+
+  if (reports.length > 1) printAggregate(reports);
+  else printRun(first);
+  if (options.cpuProf) {
+    for (const file of readdirSync(join(RESULTS_DIR, 'profiles')).filter((name) => name.endsWith('.cpuprofile'))) {
+      const path = join(RESULTS_DIR, 'profiles', file);
+      printProfile(path);
+    }
+  }
+  if (existsSync(STDERR_FILE) && readFileSync(STDERR_FILE, 'utf8').trim()) {
+    log(`the service wrote to stderr: see ${relative('.', STDERR_FILE)}`);
+  }
+}
+
+/** One run's rows and targets, as a single run prints them; with a heading when it is one of several. */
+function printRun(report: BenchReport, heading?: string): void {
+  console.log('');
+  if (heading) console.log(`${heading}:`);
+  for (const entry of report.endpoints) {
+    const bare = report.endpoints.find((candidate) => candidate.key === 'bare');
+    const share = bare && entry !== bare ? ` (${pct(entry.load.rps, bare.load.rps).toFixed(0)}% of bare)` : '';
+    console.log(
+      `${`${entry.label} [${entry.server}]`.padEnd(66)} ${entry.load.rps.toFixed(0).padStart(6)} req/s${share}, p50 ${entry.load.p50} ms, p99 ${entry.load.p99} ms, errors ${entry.errors}, CPU ${entry.cpuUsPerRequest.toFixed(0)} µs/req, peak RSS ${entry.peakRssMb.toFixed(0)} MB`,
+    );
+  }
+  console.log(
+    `${'bcrypt bound'.padEnd(66)} ${report.bcrypt.loginsPerSecond.toFixed(1).padStart(6)} logins/s (${report.bcrypt.cores} × 1000 / ${report.bcrypt.msPerHash.toFixed(1)} ms)`,
+  );
+  for (const check of report.targets) {
+    console.log(`${check.pass ? 'MET   ' : 'MISSED'} ${check.name}: ${check.measured} (wanted ${check.target})`);
+  }
+  for (const figure of report.info) console.log(`INFO   ${figure.name}: ${figure.measured}`);
+}
+
+/** Every row and target over the runs: each run's value, min and median; met only when every run met it. */
+function printAggregate(reports: BenchReport[]): void {
+  const n = reports.length;
+  const value = (figure: number | undefined, unit = '', digits = 0) =>
+    figure === undefined ? '—' : `${fmt(figure, digits)}${unit}`;
+  const minMedian = (figure: Spread, unit = '', digits = 0) =>
+    `min ${value(figure.min, unit, digits)}, median ${value(figure.median, unit, digits)}`;
+  console.log('');
+  console.log(
+    `${n} runs (run 1 · … · run ${n}, then min and median; "of bare" against each run's own bare route; ` +
+      'the median of an even count is the mean of the two middle values; a target is met only when every run met it):',
+  );
+  for (const row of aggregateRows(reports.map((report) => report.endpoints))) {
+    const share = row.vsBare ? `; ${perRunText(row.vsBare.values, '%')} of bare, ${minMedian(row.vsBare, '%')}` : '';
+    console.log(
+      `${`${row.label} [${row.server}]`.padEnd(66)} ${perRunText(row.rps.values)} req/s, ${minMedian(row.rps)}${share}`,
+    );
+  }
+  const bound = spread(reports.map((report) => report.bcrypt.loginsPerSecond));
+  console.log(`${'bcrypt bound'.padEnd(66)} ${perRunText(bound.values, '', 1)} logins/s, ${minMedian(bound, '', 1)}`);
+  for (const target of aggregateTargets(reports.map((report) => report.targets))) {
+    console.log(
+      `${target.met ? 'MET   ' : 'MISSED'} ${target.name}: ${describeAcrossRuns(target)} (wanted ${target.target}` +
+        `${target.met ? '' : `; missed in ${target.missedIn} of ${target.runs} runs`})`,
+    );
+  }
+  for (const figure of aggregateFigures(reports.map((report) => report.info))) {
+    console.log(`INFO   ${figure.name}: ${describeAcrossRuns(figure)}`);
+  }
+}
+
+/** Requests/s per row for the chart: the run's own, or the median over the runs. */
+function chartBars(reports: BenchReport[]): Bar[] {
+  const rows = aggregateRows(reports.map((report) => report.endpoints));
+  const bound = spread(reports.map((report) => report.bcrypt.loginsPerSecond));
+  const loginShare = spread(
+    reports.map((report) => {
+      const login = report.endpoints.find((entry) => entry.key === 'login');
+      return login ? pct(login.load.rps, report.bcrypt.loginsPerSecond) : undefined;
+    }),
+  );
+  const bars: Bar[] = rows.map((row) => ({
+    label: CHART_LABELS[row.key] ?? row.key,
+    value: row.rps.median ?? 0,
+    baseline: row.key === 'bare',
+    note: row.key === 'login' ? `${(loginShare.median ?? 0).toFixed(0)}% OF BCRYPT BOUND` : undefined,
+  }));
+  bars.push({ label: `bcrypt bound (cost ${reports[0].bcrypt.cost})`, value: bound.median ?? 0, reference: true });
+  return bars;
+}
+
+/** One complete run: its own bcrypt bound, mail sink, database, seeding and service processes. */
+async function runOnce(options: BenchOptions, real: boolean): Promise<BenchReport> {
+  const startedAt = Date.now();
   const tag = randomBytes(3).toString('hex');
   const secret = randomBytes(48).toString('base64url');
   const bcryptCost = Number(process.env.BCRYPT_COST ?? 10);
@@ -391,9 +534,6 @@ async function main(): Promise<void> {
     notes.push('Only one of DATABASE_URL / REDIS_URL was set: the run used the embedded parts for both.');
   }
 
-  log(
-    `mode: ${real ? 'real PostgreSQL + Redis' : 'embedded (PGlite + in-process store)'}; options ${JSON.stringify({ ...options, scenarios: [...options.scenarios] })}`,
-  );
   const bcrypt: BcryptBound = measureBcryptBound(bcryptCost, options.quick ? 8 : 20);
   log(
     `bcrypt bound: ${bcrypt.cores} cores × 1000 / ${bcrypt.msPerHash.toFixed(1)} ms = ${bcrypt.loginsPerSecond.toFixed(1)} logins/s (cost ${bcryptCost})`,
@@ -405,7 +545,7 @@ async function main(): Promise<void> {
   if (real && !database) notes.push('Could not create a database; the run used DATABASE_URL as given.');
   const databaseUrl = real ? (database?.url ?? process.env.DATABASE_URL) : undefined;
   const redisPrefix = `bench:${tag}:`;
-  const stderrFile = join(RESULTS_DIR, 'service.stderr.log');
+  const stderrFile = STDERR_FILE;
   const baseEnv: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(baseEnv)) {
     if (/^(DATABASE_|REDIS_|SMTP_|PGLITE_|JWT_|RATE_LIMIT_|LOG_LEVEL$|PORT$|HOST$|DATA_DIR$|NODE_ENV$)/.test(key)) {
@@ -867,60 +1007,7 @@ async function main(): Promise<void> {
     await database?.drop().catch(() => undefined);
     rmSync(dataDir, { recursive: true, force: true });
   }
-
-  // Outputs.
-  const outDir = options.writeDocs ? 'docs' : RESULTS_DIR;
-  mkdirSync(outDir, { recursive: true });
-  const chartName = 'performance.png';
-  const bars: Bar[] = report.endpoints.map((entry) => ({
-    label: CHART_LABELS[entry.key] ?? entry.key,
-    value: entry.load.rps,
-    baseline: entry.key === 'bare',
-    note:
-      entry.key === 'login'
-        ? `${pct(entry.load.rps, report.bcrypt.loginsPerSecond).toFixed(0)}% OF BCRYPT BOUND`
-        : undefined,
-  }));
-  bars.push({
-    label: `bcrypt bound (cost ${report.bcrypt.cost})`,
-    value: report.bcrypt.loginsPerSecond,
-    reference: true,
-  });
-  writeBarChart(
-    join(outDir, chartName),
-    `Requests/s, ${report.settings.connections} connections`,
-    `${report.date}  ${report.machine.nproc} cores ${report.machine.cpu}  ${report.mode}  ${options.quick ? 'quick run' : 'full run'}`,
-    bars,
-  );
-  const markdownPath = join(outDir, options.writeDocs ? 'PERFORMANCE.md' : 'PERFORMANCE.quick.md');
-  writeMarkdown(markdownPath, renderMarkdown(report, chartName));
-  writeFileJson(join(RESULTS_DIR, `bench-${report.date.replace(/[:]/g, '-')}.json`), report);
-  log(`wrote ${markdownPath} and ${join(outDir, chartName)} in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
-
-  console.log('');
-  for (const entry of report.endpoints) {
-    const bare = report.endpoints.find((candidate) => candidate.key === 'bare');
-    const share = bare && entry !== bare ? ` (${pct(entry.load.rps, bare.load.rps).toFixed(0)}% of bare)` : '';
-    console.log(
-      `${`${entry.label} [${entry.server}]`.padEnd(66)} ${entry.load.rps.toFixed(0).padStart(6)} req/s${share}, p50 ${entry.load.p50} ms, p99 ${entry.load.p99} ms, errors ${entry.errors}, CPU ${entry.cpuUsPerRequest.toFixed(0)} µs/req, peak RSS ${entry.peakRssMb.toFixed(0)} MB`,
-    );
-  }
-  console.log(
-    `${'bcrypt bound'.padEnd(66)} ${report.bcrypt.loginsPerSecond.toFixed(1).padStart(6)} logins/s (${report.bcrypt.cores} × 1000 / ${report.bcrypt.msPerHash.toFixed(1)} ms)`,
-  );
-  for (const check of report.targets) {
-    console.log(`${check.pass ? 'MET   ' : 'MISSED'} ${check.name}: ${check.measured} (wanted ${check.target})`);
-  }
-  for (const figure of report.info) console.log(`INFO   ${figure.name}: ${figure.measured}`);
-  if (options.cpuProf) {
-    for (const file of readdirSync(join(RESULTS_DIR, 'profiles')).filter((name) => name.endsWith('.cpuprofile'))) {
-      const path = join(RESULTS_DIR, 'profiles', file);
-      printProfile(path);
-    }
-  }
-  if (existsSync(stderrFile) && readFileSync(stderrFile, 'utf8').trim()) {
-    log(`the service wrote to stderr: see ${relative('.', stderrFile)}`);
-  }
+  return report;
 }
 
 function writeFileJson(path: string, value: unknown): void {

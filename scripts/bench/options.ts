@@ -29,6 +29,8 @@ export interface BenchOptions {
   writeDocs: boolean;
   /** Extra Node flags for the service process (experiments, e.g. V8 heap sizes). */
   nodeFlags: string[];
+  /** Complete runs one after another (each its own service processes and seeding); min and median over them. */
+  runs: number;
 }
 
 const USAGE = `npm run bench [-- options]
@@ -41,11 +43,21 @@ const USAGE = `npm run bench [-- options]
   --cpu-prof           run the service under node --cpu-prof; profiles in bench-results/profiles
   --log-file           keep the service's stdout in bench-results/service.log (default /dev/null)
   --docs               with --quick, still write docs/PERFORMANCE.md
-  --node-flags="..."   extra Node flags for the service process (experiments; reported with the run)`;
+  --node-flags="..."   extra Node flags for the service process (experiments; reported with the run)
+  --runs=N             N complete runs one after another (default 1), each with fresh service processes and
+                       seeding; prints each run, then per row and target each run's value, min and median
+                       (of an even count: the mean of the two middle values); a target is met only if every
+                       run met it`;
 
 function numberFlag(value: string, name: string): number {
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`--${name}: "${value}" is not a positive number`);
+  return parsed;
+}
+
+function countFlag(value: string, name: string): number {
+  const parsed = numberFlag(value, name);
+  if (!Number.isInteger(parsed)) throw new Error(`--${name}: "${value}" is not a whole number`);
   return parsed;
 }
 
@@ -71,6 +83,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     'log-file',
     'docs',
     'node-flags',
+    'runs',
   ]);
   for (const name of flags.keys()) if (!known.has(name)) throw new Error(`unknown option --${name}\n${USAGE}`);
 
@@ -99,5 +112,6 @@ export function parseOptions(argv: string[]): BenchOptions {
     logFile: flags.has('log-file'),
     writeDocs: !quick || flags.has('docs'),
     nodeFlags: (flags.get('node-flags') ?? '').split(/\s+/).filter(Boolean),
+    runs: flags.has('runs') ? countFlag(flags.get('runs')!, 'runs') : 1,
   };
 }

@@ -1,5 +1,15 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { type Figure, fmt, type TargetCheck } from './aggregate.ts';
+import {
+  aggregateFigures,
+  aggregateRows,
+  aggregateTargets,
+  describeAcrossRuns,
+  type Figure,
+  fmt,
+  perRunText,
+  spread,
+  type TargetCheck,
+} from './aggregate.ts';
 import type { BcryptBound } from './bcrypt-bound.ts';
 import type { LoadResult } from './load.ts';
 
@@ -67,25 +77,23 @@ export interface BenchReport {
 const BEGIN = '<!-- bench:begin (written by `npm run bench`; edit outside these markers) -->';
 const END = '<!-- bench:end -->';
 
-export function renderMarkdown(report: BenchReport, chartFile: string): string {
-  const bare = report.endpoints.find((row) => row.key === 'bare');
-  const lines: string[] = [];
-  lines.push(`## Latest run: ${report.date}`);
-  lines.push('');
-  lines.push(`- Command: \`${report.command}\``);
-  lines.push(
+/** Command, service, machine and load: the same for every run of one invocation. */
+function setupLines(report: BenchReport): string[] {
+  return [
+    `- Command: \`${report.command}\``,
     `- Service: \`${report.settings.serviceCommand}\` on ${report.mode}; bcrypt cost ${report.settings.bcryptCost}; ` +
       `LOG_LEVEL=${report.settings.logLevel}, stdout to /dev/null`,
-  );
-  lines.push(
     `- Machine: ${report.machine.nproc} cores (\`nproc\`), ${report.machine.cpu}, ${fmt(report.machine.memoryGb, 1)} GiB memory, ` +
       `Linux ${report.machine.kernel}, Node ${report.machine.node}`,
-  );
-  lines.push(
     `- Load: autocannon (as a library, in the benchmark process), ${report.settings.connections} connections, ` +
       `${report.settings.warmupS} s warm-up then ${report.settings.durationS} s measured per row`,
-  );
-  lines.push('');
+  ];
+}
+
+/** One run's rows, with the bcrypt bound of that run. */
+function endpointTable(report: BenchReport): string[] {
+  const bare = report.endpoints.find((row) => row.key === 'bare');
+  const lines: string[] = [];
   lines.push(
     '| Endpoint | Server | Requests/s | vs bare route | p50 ms | p99 ms | Errors | CPU µs/request | Peak RSS MB |',
   );
@@ -101,6 +109,57 @@ export function renderMarkdown(report: BenchReport, chartFile: string): string {
     `| bcrypt bound (cost ${report.bcrypt.cost}) | ${report.bcrypt.cores} cores × 1000 / ${fmt(report.bcrypt.msPerHash, 1)} ms | ` +
       `${fmt(report.bcrypt.loginsPerSecond, 1)} | | | | | | |`,
   );
+  return lines;
+}
+
+/** Refresh integrity, soak and the service process of one run; `heading` is the Markdown heading prefix. */
+function detailLines(report: BenchReport, heading: string): string[] {
+  const lines: string[] = [];
+  if (report.refresh) {
+    const r = report.refresh;
+    lines.push(`${heading} Refresh integrity`);
+    lines.push('');
+    lines.push(
+      `${fmt(r.seeded)} unspent refresh tokens were seeded; each was presented at most once under load. ` +
+        `${fmt(r.successes)} refreshes answered 200 and ${fmt(r.unanswered)} were still in flight when a run stopped; ` +
+        `${fmt(r.spent)} tokens are spent in \`refresh_tokens\`, ` +
+        `${fmt(r.orphaned)} spent tokens lack their successor row, ${fmt(r.successorsSpent)} successors were spent. ` +
+        `Race check: ${fmt(r.raceTokens)} tokens each presented twice at once → ${fmt(r.raceWinners)} winners, ` +
+        `${fmt(r.raceDoubleWins)} tokens with two winners.`,
+    );
+    lines.push('');
+  }
+  if (report.soak) {
+    const s = report.soak;
+    lines.push(`${heading} Soak`);
+    lines.push('');
+    lines.push(
+      `${fmt(s.durationS)} s of \`GET /api/auth/me\` at ${fmt(s.rate)} requests/s (70% of the measured capacity; ` +
+        `achieved ${fmt(s.achievedRps)}/s, p99 ${fmt(s.p99)} ms, ${fmt(s.errors)} errors): RSS ${fmt(s.rssAt20sMb, 1)} MB ` +
+        `after 20 s, ${fmt(s.rssEndMb, 1)} MB at the end (${s.changePct >= 0 ? '+' : ''}${fmt(s.changePct, 1)}%).`,
+    );
+    lines.push('');
+  }
+  lines.push(
+    `Service process: ${fmt(report.service.idleRssMb, 1)} MB RSS idle after seeding, ${fmt(report.service.peakRssMb, 1)} MB ` +
+      `peak (VmHWM); SIGTERM to exit ${report.service.stopMs} ms, exit code ${report.service.exitCode}.`,
+  );
+  lines.push('');
+  return lines;
+}
+
+function noteLines(notes: string[]): string[] {
+  if (notes.length === 0) return [];
+  return ['Notes:', '', ...notes.map((note) => `- ${note}`), ''];
+}
+
+export function renderMarkdown(report: BenchReport, chartFile: string): string {
+  const lines: string[] = [];
+  lines.push(`## Latest run: ${report.date}`);
+  lines.push('');
+  lines.push(...setupLines(report));
+  lines.push('');
+  lines.push(...endpointTable(report));
   lines.push('');
   lines.push('### Targets');
   lines.push('');
@@ -116,43 +175,93 @@ export function renderMarkdown(report: BenchReport, chartFile: string): string {
     for (const figure of report.info) lines.push(`- ${figure.name}: ${figure.measured}`);
     lines.push('');
   }
-  if (report.refresh) {
-    const r = report.refresh;
-    lines.push('### Refresh integrity');
-    lines.push('');
-    lines.push(
-      `${fmt(r.seeded)} unspent refresh tokens were seeded; each was presented at most once under load. ` +
-        `${fmt(r.successes)} refreshes answered 200 and ${fmt(r.unanswered)} were still in flight when a run stopped; ` +
-        `${fmt(r.spent)} tokens are spent in \`refresh_tokens\`, ` +
-        `${fmt(r.orphaned)} spent tokens lack their successor row, ${fmt(r.successorsSpent)} successors were spent. ` +
-        `Race check: ${fmt(r.raceTokens)} tokens each presented twice at once → ${fmt(r.raceWinners)} winners, ` +
-        `${fmt(r.raceDoubleWins)} tokens with two winners.`,
-    );
-    lines.push('');
+  lines.push(...detailLines(report, '###'));
+  lines.push(...noteLines(report.notes));
+  lines.push(`![Requests per second per endpoint against the bare Nest route](${chartFile})`);
+  return lines.join('\n');
+}
+
+/**
+ * Notes of several runs, each once: a note every run made as it is, the others
+ * with the runs that made them.
+ */
+export function mergeNotes(reports: BenchReport[]): string[] {
+  const notes: string[] = [];
+  for (const note of new Set(reports.flatMap((report) => report.notes))) {
+    const runs = reports.flatMap((report, index) => (report.notes.includes(note) ? [index + 1] : []));
+    notes.push(runs.length === reports.length ? note : `Run ${runs.join(', ')}: ${note}`);
   }
-  if (report.soak) {
-    const s = report.soak;
-    lines.push('### Soak');
-    lines.push('');
-    lines.push(
-      `${fmt(s.durationS)} s of \`GET /api/auth/me\` at ${fmt(s.rate)} requests/s (70% of the measured capacity; ` +
-        `achieved ${fmt(s.achievedRps)}/s, p99 ${fmt(s.p99)} ms, ${fmt(s.errors)} errors): RSS ${fmt(s.rssAt20sMb, 1)} MB ` +
-        `after 20 s, ${fmt(s.rssEndMb, 1)} MB at the end (${s.changePct >= 0 ? '+' : ''}${fmt(s.changePct, 1)}%).`,
-    );
-    lines.push('');
-  }
+  return notes;
+}
+
+/**
+ * Several complete runs of one invocation: each row's requests/s per run with min and median,
+ * each target over the runs (met only when every run met it), then each run's own rows.
+ */
+export function renderRunsMarkdown(reports: BenchReport[], chartFile: string): string {
+  const first = reports[0];
+  const n = reports.length;
+  const runNumbers = reports.map((_, index) => index + 1).join(' · ');
+  const lines: string[] = [];
+  lines.push(`## Latest run: ${first.date}, ${n} runs`);
+  lines.push('');
+  lines.push(...setupLines(first));
   lines.push(
-    `Service process: ${fmt(report.service.idleRssMb, 1)} MB RSS idle after seeding, ${fmt(report.service.peakRssMb, 1)} MB ` +
-      `peak (VmHWM); SIGTERM to exit ${report.service.stopMs} ms, exit code ${report.service.exitCode}.`,
+    `- Runs: ${n} complete runs one after another, each with its own service processes, seeding and bcrypt bound; ` +
+      '"vs bare route" is taken against the same run\'s bare route. Min and median are over the runs (the median ' +
+      'of an even number of runs is the mean of the two middle values); a target counts as met only when every ' +
+      'run met it.',
   );
   lines.push('');
-  if (report.notes.length > 0) {
-    lines.push('Notes:');
+  lines.push('### Runs');
+  lines.push('');
+  lines.push(
+    `| Endpoint | Server | Requests/s, runs ${runNumbers} | Min | Median | vs bare route, runs ${runNumbers} | Min | Median | ` +
+      `p99 ms, runs ${runNumbers} | CPU µs/request, runs ${runNumbers} | Errors, runs ${runNumbers} |`,
+  );
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const cell = (value: number | undefined, unit = '', digits = 0) =>
+    value === undefined ? '' : `${fmt(value, digits)}${unit}`;
+  for (const row of aggregateRows(reports.map((report) => report.endpoints))) {
+    const share = row.vsBare;
+    lines.push(
+      `| ${row.label} | ${row.server} | ${perRunText(row.rps.values)} | ${cell(row.rps.min)} | ${cell(row.rps.median)} | ` +
+        `${share ? perRunText(share.values, '%') : row.key === 'bare' ? '100%' : ''} | ${cell(share?.min, '%')} | ` +
+        `${cell(share?.median, '%')} | ${perRunText(row.p99.values, '', 1)} | ${perRunText(row.cpuUsPerRequest.values)} | ` +
+        `${perRunText(row.errors.values)} |`,
+    );
+  }
+  const bound = spread(reports.map((report) => report.bcrypt.loginsPerSecond));
+  lines.push(
+    `| bcrypt bound (cost ${first.bcrypt.cost}) | logins/s | ${perRunText(bound.values, '', 1)} | ${cell(bound.min, '', 1)} | ` +
+      `${cell(bound.median, '', 1)} | | | | | | |`,
+  );
+  lines.push('');
+  lines.push('### Targets');
+  lines.push('');
+  lines.push(`| Target | Wanted | Measured: min, median (runs ${runNumbers}) | |`);
+  lines.push('|---|---|---|---|');
+  for (const target of aggregateTargets(reports.map((report) => report.targets))) {
+    const verdict = target.met ? 'met in every run' : `**missed** in ${target.missedIn} of ${target.runs} runs`;
+    lines.push(`| ${target.name} | ${target.target} | ${describeAcrossRuns(target)} | ${verdict} |`);
+  }
+  lines.push('');
+  const info = aggregateFigures(reports.map((report) => report.info));
+  if (info.length > 0) {
+    lines.push('Also measured (no target):');
     lines.push('');
-    for (const note of report.notes) lines.push(`- ${note}`);
+    for (const figure of info) lines.push(`- ${figure.name}: ${describeAcrossRuns(figure)}`);
     lines.push('');
   }
-  lines.push(`![Requests per second per endpoint against the bare Nest route](${chartFile})`);
+  reports.forEach((report, index) => {
+    lines.push(`### Run ${index + 1} of ${n}: ${report.date}`);
+    lines.push('');
+    lines.push(...endpointTable(report));
+    lines.push('');
+    lines.push(...detailLines(report, '####'));
+  });
+  lines.push(...noteLines(mergeNotes(reports)));
+  lines.push(`![Median requests per second per endpoint over ${n} runs against the bare Nest route](${chartFile})`);
   return lines.join('\n');
 }
 
@@ -196,6 +305,11 @@ How fast the service answers, measured by \`npm run bench\` (\`scripts/bench.ts\
 - \`npm run bench -- --quick\` (CI) runs 3 s per row without soak and log-off rows, and writes to
   \`bench-results/\` unless given \`--docs\`. \`--cpu-prof\` runs the service under \`node --cpu-prof\` and prints
   where its time went.
+- \`--runs=N\` takes N complete runs one after another, each with its own bcrypt bound, seeding and service
+  processes (the machine is noisy: identical runs differ by ±15%). Each run's rows are printed; then, per row,
+  each run's requests/s and share of that run's own bare route with min and median (of an even count, the
+  mean of the two middle values), and per target each run's value with min and median, met only when every
+  run met it. The report gets a "Runs" table and each run's rows; the chart shows the medians.
 
 `;
 
