@@ -38,7 +38,7 @@ export class JwtTokenService {
 
   /** Verifies signature, algorithm, claims and type; expiry is reported, not thrown. */
   verify(token: string, type: TokenType): VerifiedToken {
-    const result = this.codec.decode(token, this.clock.now());
+    const result = this.codec.decode(token, this.clock.now(), type === 'access');
     if (result.status !== 'invalid' && result.claims.typ !== type) return { status: 'invalid' };
     return result;
   }

@@ -47,28 +47,36 @@ function hasClaimShapes(payload: Record<string, unknown>): payload is Record<str
  */
 export class JwtCodec {
   private readonly sign: (payload: TokenClaims) => string;
-  private readonly verify: (token: string) => Record<string, unknown>;
+  /** For tokens presented again and again (access tokens): fast-jwt keeps what it verified. */
+  private readonly verifyCached: (token: string) => Record<string, unknown>;
+  /**
+   * For tokens presented once (a refresh token is spent on first use): a cache entry would
+   * only cost its hash and evict an access token's.
+   */
+  private readonly verifyOnce: (token: string) => Record<string, unknown>;
 
   constructor(secret: string) {
     this.sign = createSigner({ key: secret, algorithm: 'HS256' });
-    this.verify = createVerifier({
+    const options = {
       key: secret,
-      algorithms: ['HS256'],
+      algorithms: ['HS256' as const],
       ignoreExpiration: true,
       ignoreNotBefore: true,
       requiredClaims: REQUIRED_CLAIMS,
-      cache: VERIFY_CACHE_ENTRIES,
-    });
+    };
+    this.verifyCached = createVerifier({ ...options, cache: VERIFY_CACHE_ENTRIES });
+    this.verifyOnce = createVerifier(options);
   }
 
   encode(claims: TokenClaims): string {
     return this.sign(claims);
   }
 
-  decode(token: string, nowMs: number): DecodeResult {
+  /** `reused`: whether this kind of token comes back (access) or is presented once (refresh). */
+  decode(token: string, nowMs: number, reused = true): DecodeResult {
     let payload: Record<string, unknown>;
     try {
-      payload = this.verify(token);
+      payload = reused ? this.verifyCached(token) : this.verifyOnce(token);
     } catch (error) {
       if (error instanceof TokenError) return { status: 'invalid' };
       throw error;
