@@ -5,16 +5,12 @@
 import { spawn } from 'node:child_process';
 import { clearInterval, setInterval } from 'node:timers';
 import { ensureBuilt } from './ensure-built.mjs';
+import { START_FLAGS } from './start-flags.mjs';
 
 const entry = 'dist/src/main.js';
 await ensureBuilt(entry);
 
-// --liftoff-only: V8 runs the embedded PostgreSQL (WebAssembly) on its baseline compiler only. Its
-// optimising tier compiles PostgreSQL's hot functions in the background with hundreds of MB of transient
-// memory (first start ~0.9 GB resident instead of ~0.3 GB; docs/PERFORMANCE.md); the service's own
-// JavaScript is not WebAssembly and is unaffected. The heap limits are start:prod's.
-const flags = ['--liftoff-only', '--max-semi-space-size=16', '--max-old-space-size=160', '--enable-source-maps'];
-const child = spawn(process.execPath, [...flags, entry], {
+const child = spawn(process.execPath, [...START_FLAGS, entry], {
   stdio: ['ignore', 'inherit', 'inherit'],
   // Its own process group, so a signal reaches it once, from here: a Ctrl-C at the terminal goes to the
   // whole foreground group (npm, this process), and npm forwards it to this process as well.

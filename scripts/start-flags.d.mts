@@ -1,0 +1,2 @@
+/** See start-flags.mjs. */
+export declare const START_FLAGS: string[];
