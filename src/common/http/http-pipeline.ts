@@ -46,7 +46,7 @@ const READS = new Set(['GET', 'HEAD']);
  */
 export function isUnder(path: string, prefix: string): boolean {
   const lower = path.toLowerCase();
-  return lower === prefix || (lower.startsWith(prefix) && lower.charCodeAt(prefix.length) === 47 /* / */);
+  return lower === prefix || (lower.startsWith(prefix) && lower[prefix.length] === '/');
 }
 
 /**
@@ -91,8 +91,11 @@ export const HTTP_PIPELINE: readonly HttpStage[] = [
       const [api, ...browserPaths] = RATE_LIMITED_PATHS;
       // `<path>/<provider>`, reads only.
       const isBrowserStart = (req: Request) =>
-        READS.has(req.method) && browserPaths.some((path) => isUnder(req.path, path) && req.path.length > path.length + 1);
-      return [(req, res, next) => (isUnder(req.path, api) || isBrowserStart(req) ? limiter.use(req, res, next) : next())];
+        READS.has(req.method) &&
+        browserPaths.some((path) => isUnder(req.path, path) && req.path.length > path.length + 1);
+      return [
+        (req, res, next) => (isUnder(req.path, api) || isBrowserStart(req) ? limiter.use(req, res, next) : next()),
+      ];
     },
   },
   { name: 'body parsing', handlers: ({ config }) => jsonBodyParsing(config.bodyLimit) },
