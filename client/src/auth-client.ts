@@ -67,6 +67,12 @@ export const DEFAULT_STORAGE_KEY = 'pet-market-auth';
  */
 export const REFRESH_MARGIN_MS = 5_000;
 
+/**
+ * How long a tab that waited for another tab's refresh waits for that tab's
+ * tokens to reach its copy of storage before refreshing itself (see refreshLocked).
+ */
+export const HANDOVER_WAIT_MS = 1_000;
+
 const PROVIDERS: readonly SocialProvider[] = ['kakao', 'google', 'github', 'naver'];
 
 /** Storage that lives as long as the page: nothing survives a reload, and no other tab sees it. */
@@ -103,6 +109,8 @@ class BrowserAuthClient implements AuthClient {
   private state: AuthState;
   /** The refresh this tab is running; concurrent callers share it. */
   private refreshing: Promise<StoredSession> | null = null;
+  /** Called whenever another tab may have changed storage. */
+  private readonly storageWatchers = new Set<() => void>();
 
   constructor(options: AuthClientOptions) {
     this.base = new URL(options.baseUrl);
@@ -265,15 +273,28 @@ class BrowserAuthClient implements AuthClient {
    * token is thus never presented twice.
    */
   private refresh(stale: string | null): Promise<StoredSession> {
-    this.refreshing ??= this.withLock(() => this.refreshLocked(stale)).finally(() => {
+    this.refreshing ??= this.withLock((waited) => this.refreshLocked(stale, waited)).finally(() => {
       this.refreshing = null;
     });
     return this.refreshing;
   }
 
-  private async refreshLocked(stale: string | null): Promise<StoredSession> {
-    const current = this.read();
+  /**
+   * `waited`: another tab held the lock first, so it has most likely just
+   * refreshed. Its write reaches this tab's copy of storage a moment after
+   * the lock does (Chromium keeps a copy of localStorage per tab and updates
+   * it by message), so before presenting the refresh token storage still
+   * shows, this tab waits for storage to change, at most HANDOVER_WAIT_MS
+   * (the other tab's refresh may also have failed).
+   */
+  private async refreshLocked(stale: string | null, waited: boolean): Promise<StoredSession> {
+    let current = this.read();
     if (!current) throw this.signedOutError();
+    if (waited && (current.accessToken === stale || this.expiresSoon(current))) {
+      await this.storageChange(current.refreshToken, HANDOVER_WAIT_MS);
+      current = this.read();
+      if (!current) throw this.signedOutError();
+    }
     if (current.accessToken !== stale && !this.expiresSoon(current)) return current;
     try {
       const data = await readEnvelope<{ accessToken: string; refreshToken: string }>(
@@ -287,6 +308,23 @@ class BrowserAuthClient implements AuthClient {
       if (error instanceof AuthError && error.endsSession) this.sessionEnded(current);
       throw error;
     }
+  }
+
+  /** Resolves once storage no longer holds the refresh token `from`, or after `timeoutMs`. */
+  private storageChange(from: string, timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.storageWatchers.delete(check);
+        resolve();
+      };
+      const check = () => {
+        if (this.read()?.refreshToken !== from) done();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.storageWatchers.add(check);
+      check();
+    });
   }
 
   /**
@@ -327,10 +365,14 @@ class BrowserAuthClient implements AuthClient {
     return new AuthError({ status: 401, errorCode: 'TOKEN_MISSING', message: '인증 토큰이 필요합니다.' });
   }
 
-  private withLock<T>(task: () => Promise<T>): Promise<T> {
+  /** Runs `task` under the tabs' lock; `waited` tells it whether another tab held the lock first. */
+  private withLock<T>(task: (waited: boolean) => Promise<T>): Promise<T> {
     const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
-    if (!locks) return task();
-    return locks.request(`${this.key}:session`, task);
+    if (!locks) return task(false);
+    const name = `${this.key}:session`;
+    return locks.request(name, { ifAvailable: true }, (lock) =>
+      lock ? task(false) : locks.request(name, () => task(true)),
+    );
   }
 
   // --- storage and state ---
@@ -352,6 +394,7 @@ class BrowserAuthClient implements AuthClient {
   }
 
   private syncFromStorage(): void {
+    for (const watcher of [...this.storageWatchers]) watcher();
     const state: AuthState = this.read() ? 'signed-in' : 'signed-out';
     if (state === this.state) return;
     this.state = state;
