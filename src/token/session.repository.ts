@@ -56,7 +56,8 @@ interface PendingSpend {
 /** The spends of one turn, by the `jti` presented (each at most once). */
 type SpendBatch = Map<string, PendingSpend>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** What PostgreSQL's `uuid` type reads (any case): an id from outside is checked with it before a query. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Bounds one statement's arrays; more spends in one turn make more statements. */
 const MAX_SPENDS_PER_STATEMENT = 100;

@@ -9,9 +9,9 @@ import { type ApiResponse, success } from '../common/http/api-response.js';
 import { SessionService } from './session.service.js';
 import { RefreshDto } from './dto/refresh.dto.js';
 import { mapSession, SessionResponse } from './dto/session.response.js';
+import { UUID } from './session.repository.js';
 import { SecurityEvents } from '../common/security/security-events.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const GUARD_ERRORS = ['TOKEN_MISSING', 'TOKEN_INVALID', 'TOKEN_EXPIRED', 'TOKEN_REVOKED'] as const;
 
 /** The caller's sessions (SPEC §5, endpoints 12–15): list, end one, end all, end by refresh token. */
