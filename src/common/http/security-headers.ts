@@ -30,6 +30,52 @@ const COMMON: HelmetOptions = {
   strictTransportSecurity: false,
 };
 
+/** What a helmet middleware does to a response: the headers it sets, in order, and those it removes. */
+export interface HeaderSet {
+  set: readonly (readonly [name: string, value: string])[];
+  removed: readonly string[];
+}
+
+/**
+ * Runs a helmet middleware once, against a response that only records, and
+ * returns what it did. Helmet's headers depend on its options alone (none of
+ * ours is computed per request, such as a CSP nonce), so what it sets for one
+ * request it sets for every request; reading them once spares each request
+ * helmet's eleven middleware calls.
+ */
+export function recordHeaders(
+  middleware: (req: Request, res: Response, next: (error?: unknown) => void) => void,
+): HeaderSet {
+  const set: [string, string][] = [];
+  const removed: string[] = [];
+  let called = false;
+  const recorder = {
+    setHeader(name: string, value: string | number | readonly string[]) {
+      if (typeof value !== 'string') throw new Error(`security headers: ${name} is not a plain string`);
+      set.push([name, value]);
+      return recorder;
+    },
+    removeHeader(name: string) {
+      removed.push(name);
+    },
+  };
+  middleware({} as Request, recorder as unknown as Response, (error?: unknown) => {
+    if (error instanceof Error) throw error;
+    if (error) throw new Error('security headers: helmet refused its options');
+    called = true;
+  });
+  // A middleware that answered asynchronously or not at all would depend on the request.
+  if (!called) throw new Error('security headers: helmet did not finish synchronously');
+  return { set, removed };
+}
+
+function applier({ set, removed }: HeaderSet): (res: Response) => void {
+  return (res) => {
+    for (let i = 0; i < set.length; i++) res.setHeader(set[i][0], set[i][1]);
+    for (let i = 0; i < removed.length; i++) res.removeHeader(removed[i]);
+  };
+}
+
 /**
  * Helmet's headers on every answer, errors and redirects included (mounted
  * before anything that can refuse a request), plus `Cache-Control: no-store`:
@@ -38,15 +84,25 @@ const COMMON: HelmetOptions = {
  * static files set their own Cache-Control after this.
  */
 export function securityHeaders(docsPath: string): (req: Request, res: Response, next: NextFunction) => void {
-  const api = helmet({
-    ...COMMON,
-    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-  });
-  const docs = helmet({ ...COMMON, contentSecurityPolicy: { useDefaults: false, directives: DOCS_DIRECTIVES } });
+  const api = applier(
+    recordHeaders(
+      helmet({
+        ...COMMON,
+        contentSecurityPolicy: {
+          useDefaults: false,
+          directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+        },
+      }),
+    ),
+  );
+  const docs = applier(
+    recordHeaders(helmet({ ...COMMON, contentSecurityPolicy: { useDefaults: false, directives: DOCS_DIRECTIVES } })),
+  );
   const docsPrefix = `${docsPath}/`;
   return (req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     const path = req.path;
-    (path === docsPath || path.startsWith(docsPrefix) ? docs : api)(req, res, next);
+    (path === docsPath || path.startsWith(docsPrefix) ? docs : api)(res);
+    next();
   };
 }
