@@ -6,7 +6,7 @@ import { recordHeaders, securityHeaders } from './security-headers.js';
 /** The headers of a real answer, without those Node and Express add themselves. */
 function ownHeaders(headers: Record<string, unknown>): Record<string, unknown> {
   const own = { ...headers };
-  for (const name of ['date', 'connection', 'keep-alive', 'content-type', 'content-length', 'x-powered-by']) {
+  for (const name of ['date', 'connection', 'keep-alive', 'content-type', 'content-length', 'x-powered-by', 'etag']) {
     delete own[name];
   }
   return own;
@@ -41,7 +41,39 @@ describe('recordHeaders', () => {
   });
 });
 
+const DOCUMENT_ONLY_OFF = {
+  crossOriginOpenerPolicy: false,
+  originAgentCluster: false,
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xPermittedCrossDomainPolicies: false,
+  xXssProtection: false,
+} as const;
+
 describe('securityHeaders', () => {
+  it('answers the API with the headers that act on a JSON answer, and Swagger UI with the document ones too', async () => {
+    const app = appWith(securityHeaders('/api/docs'));
+    const api = ownHeaders((await request(app).get('/api/auth/me')).headers);
+    const docs = ownHeaders((await request(app).get('/api/docs')).headers);
+
+    expect(Object.keys(api).sort()).toEqual([
+      'cache-control',
+      'content-security-policy',
+      'cross-origin-resource-policy',
+      'referrer-policy',
+      'x-content-type-options',
+      'x-frame-options',
+    ]);
+    expect(docs).toMatchObject({
+      'cross-origin-opener-policy': 'same-origin',
+      'origin-agent-cluster': '?1',
+      'x-dns-prefetch-control': 'off',
+      'x-download-options': 'noopen',
+      'x-permitted-cross-domain-policies': 'none',
+      'x-xss-protection': '0',
+    });
+  });
+
   it.each(['/api/auth/me', '/api/docs', '/api/docs/swagger-ui.css', '/api/docsx'])(
     '%s: the same headers as helmet run on the request itself, plus Cache-Control',
     async (path) => {
@@ -54,6 +86,7 @@ describe('securityHeaders', () => {
             xFrameOptions: { action: 'deny' },
             referrerPolicy: { policy: 'no-referrer' },
             strictTransportSecurity: false,
+            ...(docs ? {} : DOCUMENT_ONLY_OFF),
             contentSecurityPolicy: {
               useDefaults: false,
               directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },

@@ -22,13 +22,33 @@ const DOCS_DIRECTIVES = {
   frameAncestors: ["'none'"],
 };
 
-const COMMON: HelmetOptions = {
+const COMMON = {
   xContentTypeOptions: true,
   xFrameOptions: { action: 'deny' },
   referrerPolicy: { policy: 'no-referrer' },
   // HSTS belongs to the TLS terminator in front, which knows the domain's policy (docs/DECISIONS.md).
   strictTransportSecurity: false,
-};
+} satisfies HelmetOptions;
+
+/**
+ * Helmet's defaults that act only on an HTML document or on clients long gone,
+ * never on a JSON answer: the opener of a window (COOP) and its agent cluster
+ * are properties of a document; DNS prefetching is of a page's links;
+ * X-Download-Options was for Internet Explorer 8; the cross-domain policy file
+ * was for Flash and Acrobat; X-XSS-Protection only switched off a filter that
+ * browsers have removed. The API's answers leave them out (OWASP's REST
+ * Security Cheat Sheet lists what an API sends); Swagger UI's page, an HTML
+ * document, keeps them. CORP stays on both: it guards any response against
+ * being read into another origin's process.
+ */
+const DOCUMENT_ONLY = {
+  crossOriginOpenerPolicy: false,
+  originAgentCluster: false,
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xPermittedCrossDomainPolicies: false,
+  xXssProtection: false,
+} satisfies HelmetOptions;
 
 /** What a helmet middleware does to a response: the headers it sets, in order, and those it removes. */
 export interface HeaderSet {
@@ -88,6 +108,7 @@ export function securityHeaders(docsPath: string): (req: Request, res: Response,
     recordHeaders(
       helmet({
         ...COMMON,
+        ...DOCUMENT_ONLY,
         contentSecurityPolicy: {
           useDefaults: false,
           directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
