@@ -8,6 +8,27 @@ export interface BcryptBound {
   msPerHash: number;
   /** cores × 1000 / msPerHash: logins per second if bcrypt were all a login did. */
   loginsPerSecond: number;
+  /** Each comparison's milliseconds, in the order measured. */
+  samples: number[];
+}
+
+function boundOf(cost: number, samples: number[]): BcryptBound {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const msPerHash = sorted[Math.floor(sorted.length / 2)];
+  const cores = availableParallelism();
+  return { cost, cores, msPerHash, loginsPerSecond: (cores * 1000) / msPerHash, samples };
+}
+
+/**
+ * One bound from the samples of several measurements (the median of all of
+ * them): e.g. those taken right before and right after the login load, so the
+ * bound stands for the machine as it was while logins were measured.
+ */
+export function mergeBounds(...bounds: BcryptBound[]): BcryptBound {
+  return boundOf(
+    bounds[0].cost,
+    bounds.flatMap((bound) => bound.samples),
+  );
 }
 
 /**
@@ -25,8 +46,5 @@ export function measureBcryptBound(cost: number, samples: number): BcryptBound {
     bcrypt.compareSync(password, hash);
     times.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
-  times.sort((a, b) => a - b);
-  const msPerHash = times[Math.floor(times.length / 2)];
-  const cores = availableParallelism();
-  return { cost, cores, msPerHash, loginsPerSecond: (cores * 1000) / msPerHash };
+  return boundOf(cost, times);
 }

@@ -296,7 +296,9 @@ How fast the service answers, measured by \`npm run bench\` (\`scripts/bench.ts\
 - Memory: \`/proc/<pid>/status\` of the service (VmRSS every 100 ms, VmHWM at the end); for the cluster the sum
   over the primary and its workers.
 - The bcrypt bound: cores × 1000 / (median ms of one bcrypt comparison at the configured cost, measured in
-  the benchmark process before any load).
+  the benchmark process with no load running). When the run measures login, the bound is the median of the
+  comparisons timed right before and right after the login load, so the login share compares two
+  measurements of the same minute; otherwise it is the one taken before any load.
 - Refresh: every request carries a fresh, never-used refresh token; afterwards the benchmark counts spent
   rows against 200 responses and checks each spent token has its successor row. A small race check presents
   tokens twice at once and expects exactly one winner each.
