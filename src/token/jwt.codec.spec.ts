@@ -101,6 +101,37 @@ describe('JwtCodec', () => {
     });
   });
 
+  describe('keeps what it verified of a token that comes back', () => {
+    it('still checks the expiry of a kept token on every call', () => {
+      const fresh = new JwtCodec(SECRET);
+      const token = fresh.encode(claims);
+      expect(fresh.decode(token, NOW_MS)).toEqual({ status: 'valid', claims });
+      expect(fresh.decode(token, claims.exp * 1000)).toEqual({ status: 'expired', claims });
+      expect(fresh.decode(token, NOW_MS)).toEqual({ status: 'valid', claims });
+    });
+
+    it('hands out claims no caller can change for the next one', () => {
+      const fresh = new JwtCodec(SECRET);
+      const token = fresh.encode(claims);
+      const first = fresh.decode(token, NOW_MS);
+      if (first.status !== 'valid') throw new Error('expected a valid token');
+      expect(() => {
+        (first.claims as { sub: string }).sub = '2';
+      }).toThrow(TypeError);
+      expect(fresh.decode(token, NOW_MS)).toEqual({ status: 'valid', claims });
+    });
+
+    it('keeps nothing of a refused token: a refused string stays refused, its valid neighbour valid', () => {
+      const fresh = new JwtCodec(SECRET);
+      const token = fresh.encode(claims);
+      const [header, payload, signature] = token.split('.');
+      const tampered = `${header}.${payload}.${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`;
+      expect(fresh.decode(tampered, NOW_MS)).toEqual({ status: 'invalid' });
+      expect(fresh.decode(tampered, NOW_MS)).toEqual({ status: 'invalid' });
+      expect(fresh.decode(token, NOW_MS)).toEqual({ status: 'valid', claims });
+    });
+  });
+
   describe('needs every claim, with its type', () => {
     it.each(['sub', 'sid', 'jti', 'typ', 'iat', 'exp'] as const)('refuses a token without %s', (name) => {
       const payload: Record<string, unknown> = { ...claims };

@@ -1,4 +1,5 @@
 import { createSigner, createVerifier, TokenError } from 'fast-jwt';
+import { LRUCache } from 'lru-cache';
 
 export type TokenType = 'access' | 'refresh';
 
@@ -44,28 +45,33 @@ function hasClaimShapes(payload: Record<string, unknown>): payload is Record<str
  * sizes and asymmetric algorithms are refused by the verifier. Expiry is
  * checked here against the caller's clock, so an expired token's claims are
  * still known (an expired refresh token revokes its session).
+ *
+ * Access tokens come back on every request of their session, so what one
+ * verified (its claims, already checked for shape) is kept, keyed by the token
+ * string itself: the same string carries the same signature, so it verifies
+ * the same. fast-jwt's own cache keys by a SHA-256 of the token (decoding its
+ * header to choose the hash), which was most of the cost of a cached
+ * verification; a map lookup by the string costs a hash of it that V8 keeps on
+ * the string. Expiry is checked on every call, cached or not.
  */
 export class JwtCodec {
   private readonly sign: (payload: TokenClaims) => string;
-  /** For tokens presented again and again (access tokens): fast-jwt keeps what it verified. */
-  private readonly verifyCached: (token: string) => Record<string, unknown>;
+  private readonly verifySignature: (token: string) => Record<string, unknown>;
   /**
-   * For tokens presented once (a refresh token is spent on first use): a cache entry would
-   * only cost its hash and evict an access token's.
+   * Only tokens that come back (access tokens): a refresh token is spent on first use, and an entry
+   * would only evict an access token's.
    */
-  private readonly verifyOnce: (token: string) => Record<string, unknown>;
+  private readonly verified = new LRUCache<string, TokenClaims>({ max: VERIFY_CACHE_ENTRIES });
 
   constructor(secret: string) {
     this.sign = createSigner({ key: secret, algorithm: 'HS256' });
-    const options = {
+    this.verifySignature = createVerifier({
       key: secret,
-      algorithms: ['HS256' as const],
+      algorithms: ['HS256'],
       ignoreExpiration: true,
       ignoreNotBefore: true,
       requiredClaims: REQUIRED_CLAIMS,
-    };
-    this.verifyCached = createVerifier({ ...options, cache: VERIFY_CACHE_ENTRIES });
-    this.verifyOnce = createVerifier(options);
+    });
   }
 
   encode(claims: TokenClaims): string {
@@ -74,22 +80,31 @@ export class JwtCodec {
 
   /** `reused`: whether this kind of token comes back (access) or is presented once (refresh). */
   decode(token: string, nowMs: number, reused = true): DecodeResult {
+    const claims = (reused ? this.verified.get(token) : undefined) ?? this.verifiedClaims(token, reused);
+    if (!claims) return { status: 'invalid' };
+    return nowMs >= claims.exp * 1000 ? { status: 'expired', claims } : { status: 'valid', claims };
+  }
+
+  /** The claims of a token whose signature, algorithm and claim shapes check out; undefined otherwise. */
+  private verifiedClaims(token: string, keep: boolean): TokenClaims | undefined {
     let payload: Record<string, unknown>;
     try {
-      payload = reused ? this.verifyCached(token) : this.verifyOnce(token);
+      payload = this.verifySignature(token);
     } catch (error) {
-      if (error instanceof TokenError) return { status: 'invalid' };
+      if (error instanceof TokenError) return undefined;
       throw error;
     }
-    if (!hasClaimShapes(payload)) return { status: 'invalid' };
-    const claims: TokenClaims = {
+    if (!hasClaimShapes(payload)) return undefined;
+    // Frozen: the same object answers every later call with this token.
+    const claims: TokenClaims = Object.freeze({
       sub: payload.sub,
       sid: payload.sid,
       jti: payload.jti,
       typ: payload.typ,
       iat: payload.iat,
       exp: payload.exp,
-    };
-    return nowMs >= claims.exp * 1000 ? { status: 'expired', claims } : { status: 'valid', claims };
+    });
+    if (keep) this.verified.set(token, claims);
+    return claims;
   }
 }
