@@ -1,5 +1,6 @@
+import { jest } from '@jest/globals';
 import { Writable } from 'node:stream';
-import { chooseLogFormat, createRootLogger } from './logger.js';
+import { chooseLogFormat, createRootLogger, LineBatch } from './logger.js';
 
 /** A destination that keeps each JSON line written to it. */
 function capture(): { stream: Writable; records: () => Array<Record<string, unknown>> } {
@@ -63,5 +64,76 @@ describe('chooseLogFormat', () => {
     ['pretty', false, true, 'pretty'],
   ] as const)('%s with a terminal %s and production %s gives %s', (setting, terminal, production, format) => {
     expect(chooseLogFormat(setting, terminal, production)).toBe(format);
+  });
+});
+
+describe('LineBatch', () => {
+  function sink() {
+    const written: string[] = [];
+    let flushedSync = 0;
+    return {
+      written,
+      flushedSync: () => flushedSync,
+      write: (text: string) => written.push(text),
+      flushSync: () => {
+        flushedSync++;
+      },
+    };
+  }
+
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('hands lines over together, in order, once they reach the minimum length', () => {
+    const out = sink();
+    const batch = new LineBatch(out, 30, 100);
+
+    batch.write('{"n":1}\n');
+    batch.write('{"n":2}\n');
+    batch.write('{"n":3}\n');
+    expect(out.written).toEqual([]);
+    batch.write('{"n":4}\n');
+
+    expect(out.written).toEqual(['{"n":1}\n{"n":2}\n{"n":3}\n{"n":4}\n']);
+  });
+
+  it('hands a waiting line over within the flush period', () => {
+    jest.useFakeTimers();
+    const out = sink();
+    const batch = new LineBatch(out, 4096, 100);
+
+    batch.write('{"n":1}\n');
+    jest.advanceTimersByTime(99);
+    expect(out.written).toEqual([]);
+    jest.advanceTimersByTime(1);
+
+    expect(out.written).toEqual(['{"n":1}\n']);
+  });
+
+  it('writes what is left when flushed synchronously (the process is exiting)', () => {
+    const out = sink();
+    const batch = new LineBatch(out, 4096, 100);
+
+    batch.write('{"n":1}\n');
+    batch.write('{"n":2}\n');
+    batch.flushSync();
+    batch.flushSync();
+
+    expect(out.written).toEqual(['{"n":1}\n{"n":2}\n']);
+    expect(out.flushedSync()).toBe(2);
+  });
+
+  it('carries every line of a logger, whole', () => {
+    const out = sink();
+    const batch = new LineBatch(out, 200, 100);
+    const logger = createRootLogger('info', 'json', batch);
+
+    for (let i = 0; i < 10; i++) logger.info({ msg: 'request', i });
+    batch.flushSync();
+
+    const lines = out.written.join('').split('\n').filter(Boolean);
+    expect(lines.map((line) => (JSON.parse(line) as { i: number }).i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(out.written.length).toBeGreaterThan(1);
   });
 });
