@@ -39,6 +39,7 @@ import { EMBEDDED_PEAK_TARGET_MB, measureEmbeddedMemory } from './bench/embedded
 import { type BenchOptions, parseOptions } from './bench/options.ts';
 import { freePort, ManagedProcess } from './bench/process.ts';
 import { printProfile } from './bench/profile-summary.ts';
+import { cleanRedis } from './bench/redis.ts';
 import {
   type BenchReport,
   type EndpointResult,
@@ -389,18 +390,6 @@ function verifyShape(codes: { email: string; code: string }[]): () => Shape {
       },
     };
   };
-}
-
-async function cleanRedis(url: string, prefix: string): Promise<void> {
-  const client = createClient({ url });
-  await client.connect();
-  try {
-    for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1_000 })) {
-      if (keys.length > 0) await client.del(keys);
-    }
-  } finally {
-    await client.close();
-  }
 }
 
 const mb = (kb: number) => kb / MB;
