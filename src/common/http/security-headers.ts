@@ -41,7 +41,7 @@ const COMMON = {
  * document, keeps them. CORP stays on both: it guards any response against
  * being read into another origin's process.
  */
-const DOCUMENT_ONLY = {
+export const DOCUMENT_ONLY = {
   crossOriginOpenerPolicy: false,
   originAgentCluster: false,
   xDnsPrefetchControl: false,
