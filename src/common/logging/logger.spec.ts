@@ -75,6 +75,7 @@ describe('LineBatch', () => {
       written,
       flushedSync: () => flushedSync,
       write: (text: string) => written.push(text),
+      flush: (done: (error?: Error) => void) => done(),
       flushSync: () => {
         flushedSync++;
       },
@@ -122,6 +123,17 @@ describe('LineBatch', () => {
 
     expect(out.written).toEqual(['{"n":1}\n{"n":2}\n']);
     expect(out.flushedSync()).toBe(2);
+  });
+
+  it("answers pino's logger.flush(callback) once the lines are handed over", async () => {
+    const out = sink();
+    const batch = new LineBatch(out, 4096, 100);
+    const logger = createRootLogger('info', 'json', batch);
+
+    logger.info({ msg: 'before exit' });
+    await new Promise<void>((resolve, reject) => logger.flush((error) => (error ? reject(error) : resolve())));
+
+    expect(out.written.join('')).toContain('"msg":"before exit"');
   });
 
   it('carries every line of a logger, whole', () => {

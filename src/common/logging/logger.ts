@@ -20,7 +20,11 @@ export class LineBatch implements pino.DestinationStream {
   private length = 0;
 
   constructor(
-    private readonly sink: { write(text: string): unknown; flushSync(): void },
+    private readonly sink: {
+      write(text: string): unknown;
+      flush(done: (error?: Error) => void): void;
+      flushSync(): void;
+    },
     private readonly minLength: number,
     flushMs: number,
   ) {
@@ -33,13 +37,18 @@ export class LineBatch implements pino.DestinationStream {
     if (this.length >= this.minLength) this.flush();
   }
 
-  /** Hands what is gathered to the sink. */
-  flush(): void {
-    if (this.lines.length === 0) return;
-    const text = this.lines.length === 1 ? this.lines[0] : this.lines.join('');
-    this.lines = [];
-    this.length = 0;
-    this.sink.write(text);
+  /**
+   * Hands what is gathered to the sink; with `done` (pino's `logger.flush(cb)`), also asks the sink to
+   * flush and calls `done` when it has.
+   */
+  flush(done?: (error?: Error) => void): void {
+    if (this.lines.length > 0) {
+      const text = this.lines.length === 1 ? this.lines[0] : this.lines.join('');
+      this.lines = [];
+      this.length = 0;
+      this.sink.write(text);
+    }
+    if (done) this.sink.flush(done);
   }
 
   /** Hands what is gathered to the sink and waits until the sink has written everything. */
