@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { setTimeout as delay } from 'node:timers/promises';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { queryRows } from '../database/query.js';
@@ -92,6 +93,11 @@ const SPEND_REFRESH_TOKENS = `WITH req AS (
    )
    SELECT jti::text AS jti, session_id AS "sessionId", user_id::text AS "userId", expires_at AS "sessionExpiresAt"
    FROM spent`;
+
+/** A refresh statement aborted to break a deadlock runs again, this many times in all. */
+const DEADLOCK_ATTEMPTS = 3;
+/** The wait before a retry: 10–20 ms, long enough for the winner to take its locks. */
+const DEADLOCK_BACKOFF_MS = 10;
 
 /** The part of pg's Pool used for named statements (PGlite's pool has no `query`). */
 interface PreparingPool {
@@ -208,14 +214,18 @@ export class SessionRepository {
   /**
    * The batch locks its tokens in `jti` order, so two batches never wait on each other in a circle; a
    * deadlock with another statement (which PostgreSQL breaks by aborting one, leaving nothing done) is
-   * retried once.
+   * retried, up to DEADLOCK_ATTEMPTS in all. Each retry first waits a moment: the transaction that
+   * won was waiting for the locks this statement held, and taking them again at once can win the
+   * race for them and close the same circle again (the e2e test saw it happen).
    */
   private async withDeadlockRetry<T>(run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      if ((error as { code?: string }).code !== '40P01') throw error;
-      return run();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await run();
+      } catch (error) {
+        if ((error as { code?: string }).code !== '40P01' || attempt >= DEADLOCK_ATTEMPTS) throw error;
+        await delay(DEADLOCK_BACKOFF_MS * (1 + Math.random()));
+      }
     }
   }
 

@@ -15,6 +15,25 @@ import {
   useTestApp,
   verifyEmail,
 } from '../support/kit.js';
+import { setTimeout as delay } from 'node:timers/promises';
+import pg from 'pg';
+
+/**
+ * Waits until a statement starting with `prefix` waits for a lock. `client` must not be in a transaction:
+ * PostgreSQL shows a transaction the same pg_stat_activity throughout.
+ */
+async function waitForLockWait(client: pg.Client, prefix: string): Promise<void> {
+  for (let i = 0; i < 250; i++) {
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+       WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE $1 || '%'`,
+      [prefix],
+    );
+    if (rows[0].n > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`no statement starting with "${prefix}" waited for a lock within 5 s`);
+}
 
 /**
  * Real concurrent requests against the listening server: every race SPEC §2
@@ -129,6 +148,57 @@ describe('concurrent use of one-time secrets', () => {
         await second.close();
       }
     });
+
+    // A deadlock needs two PostgreSQL connections; the embedded database has one.
+    (useRealServices ? it : it.skip)(
+      'retries a refresh that PostgreSQL aborted to break a deadlock, and spends the token once',
+      async () => {
+        const user = await signUp(t);
+        const login = await logIn(t, user.email, user.password);
+        const { jti, sid } = claimsOf(login.refreshToken);
+        // Another transaction holds the session's row, so the refresh locks its token and then waits on the
+        // session; that transaction then asks for the token's row: a cycle. It waits longer before checking
+        // for deadlocks than the refresh does (PostgreSQL's default, 1 s), so the refresh is the one aborted,
+        // and its retry waits for that transaction to commit.
+        const other = new pg.Client({ connectionString: t.env.DATABASE_URL });
+        const monitor = new pg.Client({ connectionString: t.env.DATABASE_URL });
+        await other.connect();
+        await monitor.connect();
+        try {
+          await other.query('BEGIN');
+          await other.query("SET LOCAL deadlock_timeout = '20s'");
+          await other.query("SET LOCAL statement_timeout = '30s'");
+          await other.query('SELECT 1 FROM sessions WHERE id = $1 FOR UPDATE', [sid]);
+
+          const refreshed = t.http
+            .post('/api/auth/refresh')
+            .send({ refreshToken: login.refreshToken })
+            .then((res) => res);
+          await waitForLockWait(monitor, 'WITH req AS');
+          const tokenLocked = other.query('SELECT 1 FROM refresh_tokens WHERE jti = $1 FOR UPDATE', [jti]);
+          // The refresh is aborted, which frees the token's row; then its retry waits for this transaction.
+          await tokenLocked;
+          // This transaction got the token's row while the refresh had not answered: PostgreSQL aborted it.
+          expect(await Promise.race([refreshed.then(() => 'answered'), delay(50).then(() => 'waiting')])).toBe(
+            'waiting',
+          );
+          await waitForLockWait(monitor, 'WITH req AS');
+          await other.query('COMMIT');
+
+          const res = await refreshed;
+          expect(res.status).toBe(200);
+          const successor = claimsOf((res.body.data as { refreshToken: string }).refreshToken);
+          const rows = await refreshRows(t, sid);
+          expect(rows).toHaveLength(2);
+          expect(rows.find((row) => row.jti === jti)).toMatchObject({ replacedBy: successor.jti });
+          expect(rows.find((row) => row.jti === successor.jti)).toMatchObject({ spentAt: null });
+        } finally {
+          await other.query('ROLLBACK').catch(() => undefined);
+          await other.end();
+          await monitor.end();
+        }
+      },
+    );
   });
 
   describe('POST /api/auth/email/verification/verify', () => {
