@@ -34,7 +34,7 @@ import {
   type SeededUser,
   type Sql,
 } from './bench/database.ts';
-import { type LoadResult, runLoad, unexpected } from './bench/load.ts';
+import { type LoadResult, mergeLoads, runLoad, unexpected } from './bench/load.ts';
 import { EMBEDDED_PEAK_TARGET_MB, measureEmbeddedMemory } from './bench/embedded-memory.ts';
 import { type BenchOptions, parseOptions } from './bench/options.ts';
 import { freePort, ManagedProcess } from './bench/process.ts';
@@ -241,6 +241,66 @@ async function measure(
     peakRssMb: server.peakRssKb(result.window.from, result.window.to + 200) / MB,
     cpuUsPerRequest: responses > 0 ? (server.cpuMsBetween(result.window.from, result.window.to) * 1000) / responses : 0,
   };
+}
+
+/** Seconds of one slice when rows are measured in turns, and the warm-up of every slice after the first. */
+const TURN_SLICE_S = 1;
+const TURN_REWARM_S = 0.5;
+
+/** A server and its load, for measureInTurns. */
+interface TurnEntry {
+  server: ManagedProcess;
+  shape: () => Shape;
+}
+
+/**
+ * Measures servers in turns: each one's measured seconds are cut into slices of about a second, and the
+ * servers take turns slice by slice (A, B, A, B, …; each slice warmed up for half a second, the first
+ * for the usual warm-up). A comparison of two rows then covers the same minute of the machine: on a
+ * shared virtual machine whose speed drifts by ±15–50% over minutes, measuring one row after the other
+ * made their ratio drift as much. Each row's figures are its slices' together (mergeLoads).
+ */
+async function measureInTurns(ctx: Context, entries: readonly TurnEntry[]): Promise<Measured[]> {
+  const slices = Math.max(1, Math.round(ctx.options.durationS / TURN_SLICE_S));
+  const sliceS = ctx.options.durationS / slices;
+  const rows = entries.map(() => ({
+    loads: [] as LoadResult[],
+    latencies: [] as number[],
+    cpuMs: 0,
+    peakRssKb: 0,
+    redisMs: 0,
+    redisKnown: true,
+  }));
+  for (let slice = 0; slice < slices; slice++) {
+    for (const [index, entry] of entries.entries()) {
+      const into = rows[index];
+      const redisBefore = await redisCpuMs(ctx);
+      const result = await runLoad({
+        url: entry.server.url,
+        connections: ctx.options.connections,
+        warmupS: slice === 0 ? ctx.options.warmupS : TURN_REWARM_S,
+        durationS: sliceS,
+        latencies: into.latencies,
+        ...entry.shape(),
+      });
+      const redisAfter = await redisCpuMs(ctx);
+      into.loads.push(result);
+      into.cpuMs += entry.server.cpuMsBetween(result.window.from, result.window.to);
+      into.peakRssKb = Math.max(into.peakRssKb, entry.server.peakRssKb(result.window.from, result.window.to + 200));
+      if (redisBefore === null || redisAfter === null) into.redisKnown = false;
+      else into.redisMs += redisAfter - redisBefore;
+    }
+  }
+  return rows.map((into) => {
+    const result = mergeLoads(into.loads, into.latencies);
+    return {
+      result,
+      peakRssMb: into.peakRssKb / MB,
+      cpuUsPerRequest: result.responses > 0 ? (into.cpuMs * 1000) / result.responses : 0,
+      redisCpuUsPerRequest:
+        into.redisKnown && result.run.responses > 0 ? (into.redisMs * 1000) / result.run.responses : undefined,
+    };
+  });
 }
 
 /** Waits (at most 10 s) until the process used under 5% of a core over its last half second. */
@@ -585,9 +645,11 @@ async function runOnce(options: BenchOptions, real: boolean): Promise<BenchRepor
   const info: Figure[] = [];
   let service: ManagedProcess | null = null;
   let report: BenchReport | null = null;
+  const baselines: { scenario: string; label: string; server: ManagedProcess }[] = [];
 
   try {
-    // Baseline: the bare Nest route, alone on the machine; then the same route on Nest's Fastify adapter.
+    // Baselines: the bare Nest route, and the same route on Nest's Fastify adapter. With `/me` in the run
+    // they stay up and are measured in turns with it (measureInTurns); otherwise each alone, here.
     const bareApps = [
       { scenario: 'bare', file: 'scripts/bench/bare-app.mjs', label: 'GET /bare/me (bare Nest route)' },
       {
@@ -596,6 +658,7 @@ async function runOnce(options: BenchOptions, real: boolean): Promise<BenchRepor
         label: 'GET /bare/me (bare Nest route on Fastify)',
       },
     ] as const;
+    const bareShape = (): Shape => ({ requests: [{ method: 'GET', path: '/bare/me' }] });
     for (const { scenario, file, label } of bareApps) {
       if (!options.scenarios.has(scenario)) continue;
       const port = await freePort();
@@ -608,16 +671,12 @@ async function runOnce(options: BenchOptions, real: boolean): Promise<BenchRepor
         stdoutFile: null,
         stderrFile,
       });
+      if (options.scenarios.has('me')) {
+        baselines.push({ scenario, label, server: bare });
+        continue;
+      }
       try {
-        endpoints.push(
-          row(
-            scenario,
-            label,
-            'baseline',
-            200,
-            await measure(ctx, bare, () => ({ requests: [{ method: 'GET', path: '/bare/me' }] })),
-          ),
-        );
+        endpoints.push(row(scenario, label, 'baseline', 200, await measure(ctx, bare, bareShape)));
       } finally {
         await bare.stop();
       }
@@ -669,10 +728,19 @@ async function runOnce(options: BenchOptions, real: boolean): Promise<BenchRepor
     service ??= await startService(ctx);
     const idleRssKb = service.current()?.rssKb ?? 0;
 
-    const me = options.scenarios.has('me')
-      ? row('me', 'GET /api/auth/me', 'service', 200, await measure(ctx, service, meShape(meTokens.access)))
-      : null;
-    if (me) endpoints.push(me);
+    let me: EndpointResult | null = null;
+    if (options.scenarios.has('me')) {
+      const measured = await measureInTurns(ctx, [
+        ...baselines.map(({ server }) => ({ server, shape: bareShape })),
+        { server: service, shape: meShape(meTokens.access) },
+      ]);
+      for (const [index, { scenario, label }] of baselines.entries()) {
+        endpoints.push(row(scenario, label, 'baseline', 200, measured[index]));
+      }
+      me = row('me', 'GET /api/auth/me', 'service', 200, measured[baselines.length]);
+      endpoints.push(me);
+      for (const { server } of baselines.splice(0)) await server.stop();
+    }
 
     const refreshFeed = new RefreshFeed(refreshTokens.refresh);
     let refreshSuccesses = 0;
@@ -1019,6 +1087,7 @@ async function runOnce(options: BenchOptions, real: boolean): Promise<BenchRepor
       info,
     };
   } finally {
+    for (const { server } of baselines) await server.stop();
     if (service) await service.stop();
     await mail.stop();
     if (real) await cleanRedis(process.env.REDIS_URL!, redisPrefix).catch(() => undefined);

@@ -14,6 +14,8 @@ export interface LoadOptions {
   setupClient?: (client: autocannon.Client) => void;
   /** Called about once a second while running, with the seconds since the start. */
   onTick?: (elapsedS: number) => void;
+  /** Receives the latency (ms) of each response in the measured window, e.g. to merge slices (mergeLoads). */
+  latencies?: number[];
 }
 
 export interface LoadResult {
@@ -100,6 +102,7 @@ export function runLoad(options: LoadOptions, register?: (instance: autocannon.I
       if (now < windowFrom) return;
       lastAt = now;
       latencies.push(responseTime);
+      options.latencies?.push(responseTime);
       statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
     });
     instance.on('reqError', () => {
@@ -108,6 +111,38 @@ export function runLoad(options: LoadOptions, register?: (instance: autocannon.I
     const ticker = setInterval(() => options.onTick?.((Date.now() - started) / 1000), 1_000);
     register?.(instance);
   });
+}
+
+/**
+ * One result from the slices of a load measured in turns with others: responses, statuses and errors
+ * summed, requests/s over the slices' measured seconds, percentiles over every latency the slices kept
+ * (`LoadOptions.latencies`), the window from the first slice's start to the last one's end.
+ */
+export function mergeLoads(slices: readonly LoadResult[], latencies: readonly number[]): LoadResult {
+  if (slices.length === 0) throw new Error('mergeLoads: no slices');
+  const sum = (pick: (slice: LoadResult) => number) => slices.reduce((total, slice) => total + pick(slice), 0);
+  const add = (into: Record<string, number>, from: Record<string, number>) => {
+    for (const [code, count] of Object.entries(from)) into[code] = (into[code] ?? 0) + count;
+    return into;
+  };
+  const durationS = sum((slice) => slice.durationS);
+  const responses = sum((slice) => slice.responses);
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    durationS,
+    rps: responses / durationS,
+    responses,
+    p50: Math.round(percentile(sorted, 0.5) * 10) / 10,
+    p99: Math.round(percentile(sorted, 0.99) * 10) / 10,
+    statuses: slices.reduce((into, slice) => add(into, slice.statuses), {} as Record<string, number>),
+    socketErrors: sum((slice) => slice.socketErrors),
+    run: {
+      sent: sum((slice) => slice.run.sent),
+      responses: sum((slice) => slice.run.responses),
+      statuses: slices.reduce((into, slice) => add(into, slice.run.statuses), {} as Record<string, number>),
+    },
+    window: { from: slices[0].window.from, to: slices[slices.length - 1].window.to },
+  };
 }
 
 /** Responses other than the expected status, plus requests that got no response. */

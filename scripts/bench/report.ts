@@ -290,6 +290,10 @@ How fast the service answers, measured by \`npm run bench\` (\`scripts/bench.ts\
   its length, p50/p99 from their latencies; errors = responses other than the expected status (200, or 400
   for the wrong-code verify) plus requests that got no answer. Logins get at least 2 s of warm-up and 5 s of
   measurement (50 of them queue for ~1.3 s of bcrypt).
+- The bare routes and \`/me\` are measured in turns: all three processes are up, each row's measured seconds are
+  cut into slices of ~1 s (each warmed up for 0.5 s, the first for the usual warm-up), and the rows take turns
+  slice by slice; a row's figures are its slices' together. Measured one after the other, minutes apart, the
+  ratio of \`/me\` to the bare route moved with the machine's speed (the same build: 41–80% in four runs).
 - CPU µs/request: user + system CPU time of the answering process (\`/proc/<pid>/stat\`, sampled every 100 ms)
   over the measured window, divided by its responses; on a machine busy with other work this moves much less
   than requests/s.
