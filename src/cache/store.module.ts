@@ -13,8 +13,7 @@ import { MemoryStore } from './memory.store.js';
 import { REDIS_CLIENT, RedisClientModule, type RedisConnection } from './redis-client.module.js';
 import { RedisStore } from './redis.store.js';
 
-/** How long a read-through entry (e.g. a user profile) may be served from this process's memory. */
-const LOCAL_CACHE_TTL_MS = 30_000;
+/** Entries of cache-manager's store when it is in process (the embedded parts). */
 const LOCAL_CACHE_ENTRIES = 10_000;
 const SHARED_CACHE_TTL_MS = 300_000;
 /** Through Sentinel, the longest a store command waits for a master (during a failover) before 503. */
@@ -23,8 +22,8 @@ const SENTINEL_COMMAND_TIMEOUT_MS = 3_000;
 /**
  * Redis when REDIS_URL (or REDIS_CLUSTER_NODES, or REDIS_SENTINELS) is set, else in-process. Gives two things:
  * - KeyValueStore: the atomic operations (a direct Redis client, or MemoryStore);
- * - cache-manager (CACHE_MANAGER): read-through caching, a small in-process
- *   LRU tier in front of Redis.
+ * - cache-manager (CACHE_MANAGER): read-through caching shared by the
+ *   instances (Redis), or in process on the embedded parts.
  */
 @Module({
   imports: [
@@ -34,16 +33,19 @@ const SENTINEL_COMMAND_TIMEOUT_MS = 3_000;
       imports: [RedisClientModule],
       inject: [REDIS_CLIENT, redisConfig.KEY],
       useFactory: (client: RedisConnection | null, redis: ConfigType<typeof redisConfig>) => {
-        // Entries are handed out as they are, not cloned (cloning was ~3% of a /me request): what is
-        // cached here (user profiles) is built fresh by a mapper and only ever serialised, never changed.
-        // One map, not 16 shards: choosing a shard hashes the key on every read.
-        const local = createMemoryKeyv({
-          ttl: LOCAL_CACHE_TTL_MS,
-          lruSize: LOCAL_CACHE_ENTRIES,
-          useClone: false,
-          storeHashSize: 1,
-        });
-        if (!client) return { stores: [local], ttl: LOCAL_CACHE_TTL_MS };
+        // The in-process tier in front of it belongs to its reader (UsersService keeps profiles in an
+        // LRU map): a hit there costs one look-up instead of a pass through cache-manager and Keyv.
+        if (!client) {
+          // Entries handed out as they are, not cloned: what is cached here (user profiles) is built
+          // fresh by a mapper and only ever serialised. One map, not 16 shards hashed by key.
+          const local = createMemoryKeyv({
+            ttl: SHARED_CACHE_TTL_MS,
+            lruSize: LOCAL_CACHE_ENTRIES,
+            useClone: false,
+            storeHashSize: 1,
+          });
+          return { stores: [local], ttl: SHARED_CACHE_TTL_MS };
+        }
         // The namespace goes on Keyv, which hands it to the store: one set on the store alone is
         // replaced by Keyv's default ("keyv"), and every deployment sharing the Redis shares the keys.
         // KeyvRedis takes the client in any of its modes (one endpoint, cluster, sentinel); the
@@ -53,7 +55,7 @@ const SENTINEL_COMMAND_TIMEOUT_MS = 3_000;
           namespace: `${redis.prefix}cache`,
           useKeyPrefix: false,
         });
-        return { stores: [local, shared], ttl: SHARED_CACHE_TTL_MS };
+        return { stores: [shared], ttl: SHARED_CACHE_TTL_MS };
       },
     }),
   ],
