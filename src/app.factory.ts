@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { GracefulShutdown } from './common/http/graceful-shutdown.js';
 import { applyHttpPipeline } from './common/http/http-pipeline.js';
+import { JsonReplyExpressAdapter } from './common/http/json-reply.adapter.js';
 import { setupOpenApi } from './common/http/openapi.js';
 import { chooseLogFormat, createAccessLogger, createRootLogger, PinoNestLogger } from './common/logging/logger.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
@@ -47,12 +48,16 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
     chooseLogFormat(settings.logFormat, process.stdout.isTTY === true, settings.production),
   );
   const logger = new PinoNestLogger(rootLogger);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.configuredBy(env, options.modules), {
-    bodyParser: false,
-    logger,
-    abortOnError: false,
-    ...(options.overrides?.length ? { instrument: { instanceDecorator: replacing(options.overrides) } } : {}),
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.configuredBy(env, options.modules),
+    new JsonReplyExpressAdapter(),
+    {
+      bodyParser: false,
+      logger,
+      abortOnError: false,
+      ...(options.overrides?.length ? { instrument: { instanceDecorator: replacing(options.overrides) } } : {}),
+    },
+  );
   const config = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   const shutdown = new GracefulShutdown();
 
