@@ -24,17 +24,34 @@ export class JwtAuthGuard implements CanActivate {
     private readonly clock: Clock,
   ) {}
 
+  /** Whether each route is @Public(), by controller class and handler: read once, its metadata never changes. */
+  private readonly publicRoutes = new WeakMap<object, WeakMap<object, boolean>>();
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) {
-      return true;
-    }
+    if (this.isPublic(context)) return true;
     const request = context.switchToHttp().getRequest<Request>();
-    const token = bearerToken(request.headers.authorization);
+    const authorization = request.headers.authorization;
+    const lookup = request.revocationLookup;
+    // The prefetch already took the token out of this very header.
+    const token =
+      lookup !== undefined && lookup.authorization === authorization ? lookup.token : bearerToken(authorization);
     if (!token) throw new AppException('TOKEN_MISSING');
     const claims = this.verifiedClaims(request, token);
     if (await revokedFor(request, claims.sid, this.sessions)) throw new AppException('TOKEN_REVOKED');
     request.principal = { userId: Number(claims.sub), sessionId: claims.sid, tokenId: claims.jti };
     return true;
+  }
+
+  private isPublic(context: ExecutionContext): boolean {
+    const [controller, handler] = [context.getClass(), context.getHandler()];
+    let routes = this.publicRoutes.get(controller);
+    if (!routes) this.publicRoutes.set(controller, (routes = new WeakMap()));
+    let known = routes.get(handler);
+    if (known === undefined) {
+      known = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [handler, controller]) === true;
+      routes.set(handler, known);
+    }
+    return known;
   }
 
   /**

@@ -8,7 +8,8 @@ import { SessionService } from '../../token/session.service.js';
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 export interface RevocationLookup {
-  /** The bearer token it was started for, and that token's verified claims. */
+  /** The Authorization header it was started for, its bearer token, and that token's verified claims. */
+  authorization: string;
   token: string;
   claims: TokenClaims;
   sessionId: string;
@@ -38,11 +39,13 @@ export class RevocationPrefetchMiddleware implements NestMiddleware {
   ) {}
 
   use(req: Request, _res: Response, next: NextFunction): void {
-    const token = bearerToken(req.headers.authorization);
+    const authorization = req.headers.authorization;
+    const token = bearerToken(authorization);
     if (token) {
       const verified = this.jwt.verify(token, 'access');
       if (verified.status === 'valid') {
         req.revocationLookup = {
+          authorization: authorization!,
           token,
           claims: verified.claims,
           sessionId: verified.claims.sid,
