@@ -285,7 +285,12 @@ async function measureInTurns(ctx: Context, entries: readonly TurnEntry[]): Prom
       });
       const redisAfter = await redisCpuMs(ctx);
       into.loads.push(result);
-      into.cpuMs += entry.server.cpuMsBetween(result.window.from, result.window.to);
+      const cpuMs = entry.server.cpuMsBetween(result.window.from, result.window.to);
+      into.cpuMs += cpuMs;
+      if (process.env.BENCH_SLICES)
+        log(
+          `slice ${slice + 1}/${slices} ${entry.server.url}: ${result.rps.toFixed(0)}/s, ${((cpuMs * 1000) / Math.max(1, result.responses)).toFixed(0)} µs/req`,
+        );
       into.peakRssKb = Math.max(into.peakRssKb, entry.server.peakRssKb(result.window.from, result.window.to + 200));
       if (redisBefore === null || redisAfter === null) into.redisKnown = false;
       else into.redisMs += redisAfter - redisBefore;

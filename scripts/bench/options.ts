@@ -36,7 +36,7 @@ export interface BenchOptions {
 const USAGE = `npm run bench [-- options]
   --quick              short run for CI (< 1 min): 3 s per endpoint, no soak, no log-off run
   --duration=SECONDS   measurement per endpoint (default 15, quick 3)
-  --warmup=SECONDS     unmeasured load before each (default 3, quick 1)
+  --warmup=SECONDS     unmeasured load before each (default 3, quick too: the service's JIT needs it)
   --connections=N      autocannon connections (default 50)
   --soak=SECONDS       soak length at 70% of /me capacity (default 120; skipped with --quick)
   --only=a,b           scenarios among ${SCENARIOS.join(', ')}
@@ -104,7 +104,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   return {
     quick,
     durationS: flags.has('duration') ? numberFlag(flags.get('duration')!, 'duration') : quick ? 3 : 15,
-    warmupS: flags.has('warmup') ? numberFlag(flags.get('warmup')!, 'warmup') : quick ? 1 : 3,
+    warmupS: flags.has('warmup') ? numberFlag(flags.get('warmup')!, 'warmup') : 3,
     connections: flags.has('connections') ? numberFlag(flags.get('connections')!, 'connections') : 50,
     soakS: flags.has('soak') ? numberFlag(flags.get('soak')!, 'soak') : 120,
     scenarios,
