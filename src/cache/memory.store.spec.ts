@@ -12,6 +12,28 @@ describe('MemoryStore', () => {
     store.onModuleDestroy();
   });
 
+  describe('when answers arrive', () => {
+    it('hands every answer of a turn over at its end, in the order asked, each computed when asked', async () => {
+      const order: string[] = [];
+      const first = store.increment('rate:ip', 60_000).then((counter) => order.push(`first ${counter.count}`));
+      const taken = store.setIfAbsent('lock', 'a', 1_000).then((won) => order.push(`lock ${won}`));
+      const second = store.increment('rate:ip', 60_000).then((counter) => order.push(`second ${counter.count}`));
+      const lost = store.setIfAbsent('lock', 'b', 1_000).then((won) => order.push(`lock ${won}`));
+      // Every microtask of this turn has run, and nothing is answered yet.
+      for (let i = 0; i < 10; i++) await Promise.resolve();
+      expect(order).toEqual([]);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await Promise.all([first, taken, second, lost]);
+      expect(order).toEqual(['first 1', 'lock true', 'second 2', 'lock false']);
+    });
+
+    it('answers the next turn with that turn', async () => {
+      await store.set('a', '1', 1_000);
+      expect(await store.get('a')).toBe('1');
+      expect(await store.getMany(['a', 'b'])).toEqual(['1', null]);
+    });
+  });
+
   describe('get, getMany and set', () => {
     it('returns what was set, and null for an absent key', async () => {
       await store.set('a', '1', 1_000);

@@ -13,11 +13,26 @@ const SWEEP_INTERVAL_MS = 30_000;
  * In-process store for the embedded mode. Every operation runs to completion
  * in one synchronous step, which gives the same atomicity as Redis within a
  * process. Time comes from the injected Clock so tests can expire entries.
+ *
+ * Its answers are handed over together at the end of the event-loop turn
+ * (one setImmediate per turn), as the Redis store's batched reads and
+ * counters arrive. Answered at once, every request ran to its response in
+ * the turn its bytes arrived, one socket write at a time: on loopback each
+ * such write also woke the waiting client, and `/me` spent half its CPU in
+ * those writes (docs/DECISIONS.md, "The in-process store answers at the end
+ * of the turn").
  */
 @Injectable()
 export class MemoryStore extends KeyValueStore implements OnModuleDestroy {
   private readonly entries = new Map<string, Entry>();
   private readonly sweeper: NodeJS.Timeout;
+  /** Answers computed this turn, handed over at its end in the order they were asked. */
+  private answers: (() => void)[] = [];
+  private readonly handOver = (): void => {
+    const answers = this.answers;
+    this.answers = [];
+    for (const answer of answers) answer();
+  };
 
   constructor(private readonly clock: Clock) {
     super();
@@ -48,6 +63,13 @@ export class MemoryStore extends KeyValueStore implements OnModuleDestroy {
     return entry;
   }
 
+  /** `value`, computed now, resolved at the end of the current event-loop turn. */
+  private atTurnEnd<T>(value: T): Promise<T> {
+    return new Promise((resolve) => {
+      if (this.answers.push(() => resolve(value)) === 1) setImmediate(this.handOver);
+    });
+  }
+
   private sweep(): void {
     const now = this.clock.now();
     for (const [key, entry] of this.entries) {
@@ -56,39 +78,39 @@ export class MemoryStore extends KeyValueStore implements OnModuleDestroy {
   }
 
   get(key: string): Promise<string | null> {
-    return Promise.resolve(this.live(key)?.value ?? null);
+    return this.atTurnEnd(this.live(key)?.value ?? null);
   }
 
   getMany(keys: string[]): Promise<(string | null)[]> {
-    return Promise.resolve(keys.map((key) => this.live(key)?.value ?? null));
+    return this.atTurnEnd(keys.map((key) => this.live(key)?.value ?? null));
   }
 
   set(key: string, value: string, ttlMs: number): Promise<void> {
     this.entries.set(key, { value, expiresAt: this.clock.now() + ttlMs });
-    return Promise.resolve();
+    return this.atTurnEnd<void>(undefined);
   }
 
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
-    if (this.live(key)) return Promise.resolve(false);
+    if (this.live(key)) return this.atTurnEnd(false);
     this.entries.set(key, { value, expiresAt: this.clock.now() + ttlMs });
-    return Promise.resolve(true);
+    return this.atTurnEnd(true);
   }
 
   take(key: string): Promise<string | null> {
     const entry = this.live(key);
     this.entries.delete(key);
-    return Promise.resolve(entry?.value ?? null);
+    return this.atTurnEnd(entry?.value ?? null);
   }
 
   delete(key: string): Promise<void> {
     this.entries.delete(key);
-    return Promise.resolve();
+    return this.atTurnEnd<void>(undefined);
   }
 
   deleteIfEquals(key: string, value: string): Promise<boolean> {
-    if (this.live(key)?.value !== value) return Promise.resolve(false);
+    if (this.live(key)?.value !== value) return this.atTurnEnd(false);
     this.entries.delete(key);
-    return Promise.resolve(true);
+    return this.atTurnEnd(true);
   }
 
   increment(key: string, windowMs: number): Promise<Counter> {
@@ -96,19 +118,19 @@ export class MemoryStore extends KeyValueStore implements OnModuleDestroy {
     const entry = this.live(key);
     if (!entry) {
       this.entries.set(key, { value: '1', expiresAt: now + windowMs });
-      return Promise.resolve({ count: 1, ttlMs: windowMs });
+      return this.atTurnEnd({ count: 1, ttlMs: windowMs });
     }
     const count = Number(entry.value) + 1;
     entry.value = String(count);
-    return Promise.resolve({ count, ttlMs: entry.expiresAt - now });
+    return this.atTurnEnd({ count, ttlMs: entry.expiresAt - now });
   }
 
   ttl(key: string): Promise<number> {
     const entry = this.live(key);
-    return Promise.resolve(entry ? entry.expiresAt - this.clock.now() : 0);
+    return this.atTurnEnd(entry ? entry.expiresAt - this.clock.now() : 0);
   }
 
   ping(): Promise<void> {
-    return Promise.resolve();
+    return this.atTurnEnd<void>(undefined);
   }
 }
