@@ -17,10 +17,10 @@ const SWEEP_INTERVAL_MS = 30_000;
  * Its answers are handed over together at the end of the event-loop turn
  * (one setImmediate per turn), as the Redis store's batched reads and
  * counters arrive. Answered at once, every request ran to its response in
- * the turn its bytes arrived, one socket write at a time: on loopback each
- * such write also woke the waiting client, and `/me` spent half its CPU in
- * those writes (docs/DECISIONS.md, "The in-process store answers at the end
- * of the turn").
+ * the turn its bytes arrived, one socket write at a time, and `/me` spent
+ * half its CPU in those writes (on loopback, most likely because each one
+ * also woke the waiting client; docs/DECISIONS.md, "The in-process store
+ * answers at the end of the turn").
  */
 @Injectable()
 export class MemoryStore extends KeyValueStore implements OnModuleDestroy {
