@@ -293,7 +293,7 @@ How fast the service answers, measured by \`npm run bench\` (\`scripts/bench.ts\
 - The bare routes and \`/me\` are measured in turns: all three processes are up, each row's measured seconds are
   cut into slices of ~1 s (each warmed up for 0.5 s, the first for the usual warm-up), and the rows take turns
   slice by slice; a row's figures are its slices' together. Measured one after the other, minutes apart, the
-  ratio of \`/me\` to the bare route moved with the machine's speed (the same build: 41–80% in four runs).
+  ratio of \`/me\` to the bare route moved with the machine's speed (the same build: 80% and 54% minutes apart).
   \`BENCH_SLICES=1\` prints each slice's requests/s and CPU per request.
 - The warm-up is 3 s, \`--quick\` included: after 1 s the service's first measured second still cost 30–60%
   more CPU per request than its later ones (V8 was still compiling its hot paths), the bare route's ~20%.
