@@ -295,8 +295,8 @@ How fast the service answers, measured by \`npm run bench\` (\`scripts/bench.ts\
   slice by slice; a row's figures are its slices' together. Measured one after the other, minutes apart, the
   ratio of \`/me\` to the bare route moved with the machine's speed (the same build: 80% and 54% minutes apart).
   \`BENCH_SLICES=1\` prints each slice's requests/s and CPU per request.
-- The warm-up is 3 s, \`--quick\` included: after 1 s the service's first measured second still cost 30–60%
-  more CPU per request than its later ones (V8 was still compiling its hot paths), the bare route's ~20%.
+- The warm-up is 3 s, \`--quick\` included: after 1 s, the first measured second of \`/me\` still cost 20–130%
+  more CPU per request than its later ones (V8 was still compiling hot paths), the bare route's 30–90% more.
 - CPU µs/request: user + system CPU time of the answering process (\`/proc/<pid>/stat\`, sampled every 100 ms)
   over the measured window, divided by its responses; on a machine busy with other work this moves much less
   than requests/s.
