@@ -43,7 +43,8 @@ export class JwtAuthGuard implements CanActivate {
   }
 
   private isPublic(context: ExecutionContext): boolean {
-    const [controller, handler] = [context.getClass(), context.getHandler()];
+    const controller = context.getClass();
+    const handler = context.getHandler();
     let routes = this.publicRoutes.get(controller);
     if (!routes) this.publicRoutes.set(controller, (routes = new WeakMap()));
     let known = routes.get(handler);
