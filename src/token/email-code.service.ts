@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { createHmac, randomInt, randomUUID } from 'node:crypto';
+import { createHmac, type KeyObject, randomInt, randomUUID } from 'node:crypto';
 import { KeyValueStore } from '../common/store/key-value.store.js';
 import { deriveKey } from '../common/security/derived-key.js';
 import { EmailKeys } from '../common/security/email-keys.js';
@@ -20,7 +20,7 @@ const attemptsKey = (codeId: string) => `email-code-attempts:${codeId}`;
  */
 @Injectable()
 export class EmailCodeService {
-  private readonly hmacKey: Buffer;
+  private readonly hmacKey: KeyObject;
 
   constructor(
     @Inject(authConfig.KEY) private readonly auth: ConfigType<typeof authConfig>,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { createHmac } from 'node:crypto';
+import { createHmac, type KeyObject } from 'node:crypto';
 import { authConfig } from '../../config/auth.config.js';
 import { deriveKey } from './derived-key.js';
 
@@ -13,7 +13,7 @@ import { deriveKey } from './derived-key.js';
  */
 @Injectable()
 export class EmailKeys {
-  private readonly key: Buffer;
+  private readonly key: KeyObject;
 
   constructor(@Inject(authConfig.KEY) auth: ConfigType<typeof authConfig>) {
     this.key = deriveKey(auth.jwtSecret, 'email-key');

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { Request } from 'express';
-import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, type KeyObject, randomBytes, timingSafeEqual } from 'node:crypto';
 import type OAuth2Strategy from 'passport-oauth2';
+import { deriveKey } from '../../common/security/derived-key.js';
 import { KeyValueStore } from '../../common/store/key-value.store.js';
 import { Clock } from '../../common/time/clock.js';
 import { authConfig } from '../../config/auth.config.js';
@@ -70,7 +71,7 @@ function readCookie(req: Request, name: string): string | undefined {
  */
 @Injectable()
 export class OAuthStateStore {
-  private readonly cookieKey: Buffer;
+  private readonly cookieKey: KeyObject;
 
   constructor(
     @Inject(authConfig.KEY) auth: ConfigType<typeof authConfig>,
@@ -78,7 +79,7 @@ export class OAuthStateStore {
     private readonly store: KeyValueStore,
     private readonly clock: Clock,
   ) {
-    this.cookieKey = Buffer.from(hkdfSync('sha256', auth.jwtSecret, 'oauth-state-cookie', 'auth-service', 32));
+    this.cookieKey = deriveKey(auth.jwtSecret, 'oauth-state-cookie');
   }
 
   /** The store object handed to a provider's strategy. */
