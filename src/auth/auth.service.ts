@@ -85,7 +85,7 @@ export class AuthService {
    * outage answers 503 without using one.
    */
   async login(dto: LoginDto): Promise<LoginResult> {
-    const user = await this.users.findLocalByEmail(dto.email);
+    const user = await this.users.findLocalCredentials(dto.email);
     const valid = await this.throttle.attempt(dto.email, () => this.passwords.verify(dto.password, user?.passwordHash));
     if (!user || !valid) {
       this.events.emit('login.failed', { email: dto.email, ...(user && { userId: user.id }) });

@@ -21,7 +21,7 @@ import { authConfig } from '../config/auth.config.js';
  *
  * Use it around every comparison of a password a caller typed:
  *
- *   const user = await users.findLocalByEmail(email);
+ *   const user = await users.findLocalCredentials(email);
  *   const ok = await throttle.attempt(email, () => passwords.verify(password, user?.passwordHash));
  *
  * Password change and withdrawal guard their current-password check the same

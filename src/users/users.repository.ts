@@ -18,6 +18,12 @@ export interface NewUser {
   providerUserId: string | null;
 }
 
+/** A local account's id (a bigint, as text) and password hash, for a login. */
+export interface LocalCredentials {
+  id: string;
+  passwordHash: string | null;
+}
+
 const CONSTRAINT_FIELDS: Record<string, UniqueField> = {
   UQ_users_nickname: 'nickname',
   UQ_users_local_email: 'email',
@@ -47,6 +53,22 @@ export class UsersRepository {
   /** The local (password) account with this normalised email. */
   findLocalByEmail(email: string): Promise<UserEntity | null> {
     return this.users.findOneBy({ email, provider: 'local', deletedAt: IsNull() });
+  }
+
+  /**
+   * What a password login needs of the local account with this normalised
+   * email: its id and password hash, and nothing else. One statement on the
+   * unique local-email index, without building an entity (a login's only read
+   * of the database; see docs/DECISIONS.md, "Login's own work").
+   */
+  async findLocalCredentials(email: string): Promise<LocalCredentials | null> {
+    const rows = await queryRows<LocalCredentials>(
+      this.users.manager,
+      `SELECT id, password_hash AS "passwordHash" FROM users
+       WHERE email = $1 AND provider = 'local' AND deleted_at IS NULL`,
+      [email],
+    );
+    return rows[0] ?? null;
   }
 
   /**
