@@ -308,6 +308,75 @@ async function measureInTurns(ctx: Context, entries: readonly TurnEntry[]): Prom
   });
 }
 
+/** Seconds of one login slice, and the warm-up of every slice after the first (50 queued logins answer within ~0.2 s). */
+const LOGIN_SLICE_S = 3;
+const LOGIN_REWARM_S = 1;
+
+/**
+ * The login load and the bcrypt bound in turns: the bound is measured (the service idle) before the
+ * first slice, between slices and after the last, and the login load runs in slices of ~3 s between
+ * them. Both then stand for the same seconds of the machine. Measured one before and one after a
+ * single load, a slowdown of the host during the load (or during one of the bound's samples) moved
+ * the ratio by up to 15 points: the same build measured 74% and 87% minutes apart.
+ */
+async function measureLoginInTurns(
+  ctx: Context,
+  service: ManagedProcess,
+  shape: () => Shape,
+  bcryptCost: number,
+  boundSamples: number,
+): Promise<{ measured: Measured; bound: BcryptBound; bounds: BcryptBound[] }> {
+  const durationS = Math.max(ctx.options.durationS, LOGIN_MINIMUM.durationS);
+  const slices = Math.max(2, Math.round(durationS / LOGIN_SLICE_S));
+  const sliceS = durationS / slices;
+  const samplesEach = Math.max(4, Math.ceil(boundSamples / 2));
+  const bounds = [measureBcryptBound(bcryptCost, samplesEach)];
+  const loads: LoadResult[] = [];
+  const latencies: number[] = [];
+  let cpuMs = 0;
+  let peakRssKb = 0;
+  let redisMs = 0;
+  let redisKnown = true;
+  for (let slice = 0; slice < slices; slice++) {
+    const redisBefore = await redisCpuMs(ctx);
+    const result = await runLoad({
+      url: service.url,
+      connections: ctx.options.connections,
+      warmupS: slice === 0 ? Math.max(ctx.options.warmupS, LOGIN_MINIMUM.warmupS) : LOGIN_REWARM_S,
+      durationS: sliceS,
+      latencies,
+      ...shape(),
+    });
+    const redisAfter = await redisCpuMs(ctx);
+    loads.push(result);
+    const sliceCpuMs = service.cpuMsBetween(result.window.from, result.window.to);
+    cpuMs += sliceCpuMs;
+    peakRssKb = Math.max(peakRssKb, service.peakRssKb(result.window.from, result.window.to + 200));
+    if (redisBefore === null || redisAfter === null) redisKnown = false;
+    else redisMs += redisAfter - redisBefore;
+    // The logins still queued when the slice's load stopped finish first (~1.3 s of bcrypt for 50 of them).
+    await untilIdle(service);
+    bounds.push(measureBcryptBound(bcryptCost, samplesEach));
+    if (process.env.BENCH_SLICES)
+      log(
+        `login slice ${slice + 1}/${slices}: ${result.rps.toFixed(1)}/s, ${((sliceCpuMs * 1000) / Math.max(1, result.responses)).toFixed(0)} µs/req; ` +
+          `bound ${bounds[slice].msPerHash.toFixed(1)} ms before, ${bounds[slice + 1].msPerHash.toFixed(1)} ms after`,
+      );
+  }
+  const result = mergeLoads(loads, latencies);
+  return {
+    measured: {
+      result,
+      peakRssMb: peakRssKb / MB,
+      cpuUsPerRequest: result.responses > 0 ? (cpuMs * 1000) / result.responses : 0,
+      redisCpuUsPerRequest:
+        redisKnown && result.run.responses > 0 ? (redisMs * 1000) / result.run.responses : undefined,
+    },
+    bound: mergeBounds(...bounds),
+    bounds,
+  };
+}
+
 /** Waits (at most 10 s) until the process used under 5% of a core over its last half second. */
 async function untilIdle(server: ManagedProcess): Promise<void> {
   const giveUp = Date.now() + 10_000;
@@ -765,17 +834,14 @@ async function runOnce(options: BenchOptions, real: boolean): Promise<BenchRepor
     }
 
     if (options.scenarios.has('login')) {
-      // The login target compares with the bound: measure it again right before and right after the
-      // login load (the service idle), so both stand for the machine as it was in those seconds. On a
-      // shared host the speed drifts by more than the target's margin over the minutes of a run.
-      const before = measureBcryptBound(bcryptCost, boundSamples);
-      const measuredLogin = await measure(ctx, service, loginShape(users), undefined, LOGIN_MINIMUM);
-      // The logins still queued when the load stopped finish first (~1.3 s of bcrypt for 50 of them).
-      await untilIdle(service);
-      const after = measureBcryptBound(bcryptCost, boundSamples);
-      bcrypt = mergeBounds(before, after);
+      // The login target compares with the bound: both are measured in turns (measureLoginInTurns),
+      // so they stand for the same seconds of the machine, whose speed drifts by more than the
+      // target's margin over a run.
+      const inTurns = await measureLoginInTurns(ctx, service, loginShape(users), bcryptCost, boundSamples);
+      const measuredLogin = inTurns.measured;
+      bcrypt = inTurns.bound;
       log(
-        `bcrypt bound around the login load: ${before.msPerHash.toFixed(1)} ms before, ${after.msPerHash.toFixed(1)} ms after → ` +
+        `bcrypt bound in turns with the login load: ${inTurns.bounds.map((bound) => bound.msPerHash.toFixed(1)).join(', ')} ms → ` +
           `${bcrypt.cores} × 1000 / ${bcrypt.msPerHash.toFixed(1)} ms = ${bcrypt.loginsPerSecond.toFixed(1)} logins/s`,
       );
       endpoints.push(row('login', 'POST /api/auth/login (correct password)', 'service', 200, measuredLogin));

@@ -289,7 +289,8 @@ How fast the service answers, measured by \`npm run bench\` (\`scripts/bench.ts\
   warm-up left in flight is abandoned). Every response is timestamped; requests/s = responses in the window /
   its length, p50/p99 from their latencies; errors = responses other than the expected status (200, or 400
   for the wrong-code verify) plus requests that got no answer. Logins get at least 2 s of warm-up and 5 s of
-  measurement (50 of them queue for ~1.3 s of bcrypt).
+  measurement (50 of them queue for ~1.3 s of bcrypt), in slices of ~3 s taken in turns with the bcrypt bound
+  (below); each slice after the first is warmed up for 1 s.
 - The bare routes and \`/me\` are measured in turns: all three processes are up, each row's measured seconds are
   cut into slices of ~1 s (each warmed up for 0.5 s, the first for the usual warm-up), and the rows take turns
   slice by slice; a row's figures are its slices' together. Measured one after the other, minutes apart, the
@@ -303,9 +304,12 @@ How fast the service answers, measured by \`npm run bench\` (\`scripts/bench.ts\
 - Memory: \`/proc/<pid>/status\` of the service (VmRSS every 100 ms, VmHWM at the end); for the cluster the sum
   over the primary and its workers.
 - The bcrypt bound: cores × 1000 / (median ms of one bcrypt comparison at the configured cost, measured in
-  the benchmark process with no load running). When the run measures login, the bound is the median of the
-  comparisons timed right before and right after the login load, so the login share compares two
-  measurements of the same minute; otherwise it is the one taken before any load.
+  the benchmark process with no load running). When the run measures login, the bound and the login load
+  take turns: comparisons are timed before the first login slice, between slices and after the last (each
+  time after the queued logins have finished), and the bound is the median of all of them, so the login share
+  compares measurements of the same seconds. Measured once before and once after a single load, a slowdown
+  of the host during either moved the share by up to 13 points (the same build: 74% and 87%, minutes apart).
+  Otherwise the bound is the one taken before any load.
 - Refresh: every request carries a fresh, never-used refresh token; afterwards the benchmark counts spent
   rows against 200 responses and checks each spent token has its successor row. A small race check presents
   tokens twice at once and expects exactly one winner each.
