@@ -306,10 +306,12 @@ How fast the service answers, measured by \`npm run bench\` (\`scripts/bench.ts\
 - The bcrypt bound: cores × 1000 / (median ms of one bcrypt comparison at the configured cost, measured in
   the benchmark process with no load running). When the run measures login, the bound and the login load
   take turns: comparisons are timed before the first login slice, between slices and after the last (each
-  time after the queued logins have finished), and the bound is the median of all of them, so the login share
-  compares measurements of the same seconds. Measured once before and once after a single load, a slowdown
-  of the host during either moved the share by up to 13 points (the same build: 74% and 87%, minutes apart).
-  Otherwise the bound is the one taken before any load.
+  time after the queued logins have finished). Each of those points gives a rate (cores × 1000 / its median
+  ms), each slice the mean of the rates at its two ends, and the bound is the mean over the slices, as the
+  login rate is: a slow stretch of the host weighs in both alike, so the login share compares measurements
+  of the same seconds. Measured once before and once after a single load, a slowdown of the host during
+  either moved the share by up to 13 points (the same build: 74% and 87%, minutes apart). Otherwise the
+  bound is the one taken before any load.
 - Refresh: every request carries a fresh, never-used refresh token; afterwards the benchmark counts spent
   rows against 200 responses and checks each spent token has its successor row. A small race check presents
   tokens twice at once and expects exactly one winner each.
