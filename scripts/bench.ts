@@ -63,6 +63,7 @@ const CHART_LABELS: Record<string, string> = {
   bare: 'bare Nest route',
   'bare-fastify': 'bare Nest on Fastify',
   me: 'GET /me',
+  'me-fastify': 'GET /me, on Fastify',
   refresh: 'POST /refresh',
   login: 'POST /login',
   verify: 'verify, wrong code',
@@ -76,6 +77,8 @@ const MB = 1024;
 /** The performance issue's targets: `/me` as a share of the bare route, by the parts the service runs on. */
 const ME_SHARE_TARGET = { real: 60, embedded: 50 };
 const ME_P99_TARGET_MS = 25;
+/** The service moves to Fastify if its `/me` answers at least this many times as fast there (issue 11, §2). */
+const PLATFORM_SWITCH_TIMES = 1.5;
 /** Refreshes per second, on real PostgreSQL. */
 const REFRESH_TARGET_RPS = 3_000;
 /** Service peak RSS on real PostgreSQL + Redis (on the embedded parts PGlite lives in the process). */
@@ -147,6 +150,54 @@ async function startService(ctx: Context, overrides: NodeJS.ProcessEnv = {}, ent
     stderrFile: ctx.stderrFile,
     tree: entry.includes('cluster'),
   });
+}
+
+/**
+ * The service's modules on Nest's Fastify adapter (scripts/bench/service-fastify-app.mjs), started with the
+ * service's environment and `start:prod`'s Node flags: the platform trial of the performance issue.
+ */
+async function startFastifyTrial(ctx: Context): Promise<ManagedProcess> {
+  const port = await freePort();
+  return ManagedProcess.start({
+    name: 'service on Fastify',
+    args: [...productionFlags('dist/src/main.js'), ...ctx.options.nodeFlags, 'scripts/bench/service-fastify-app.mjs'],
+    env: { ...ctx.env, PORT: String(port) },
+    port,
+    readyPath: '/bench/ready',
+    stdoutFile: null,
+    stderrFile: ctx.stderrFile,
+  });
+}
+
+/** Headers whose values differ from one answer to the next, by time or by request. */
+const PER_ANSWER_HEADERS = new Set(['date', 'x-trace-id', 'keep-alive', 'connection']);
+
+/**
+ * Fails unless the trial answers as the service does: `/me` with a token (status, body, every header but
+ * PER_ANSWER_HEADERS), `/me` without one, and with a revoked-looking unknown token. Measured otherwise, the
+ * trial could be faster for doing less.
+ */
+async function sameAnswers(serviceUrl: string, trialUrl: string, token: string): Promise<void> {
+  const requests: { name: string; headers: Record<string, string> }[] = [
+    { name: '/me with a token', headers: { authorization: `Bearer ${token}` } },
+    { name: '/me without a token', headers: {} },
+    { name: '/me with a malformed token', headers: { authorization: 'Bearer not-a-token' } },
+  ];
+  for (const { name, headers } of requests) {
+    const [expected, actual] = await Promise.all(
+      [serviceUrl, trialUrl].map(async (url) => {
+        const res = await fetch(`${url}/api/auth/me`, { headers: { ...headers, origin: 'http://localhost:3000' } });
+        const body = (await res.json()) as Record<string, unknown>;
+        delete body.traceId;
+        delete body.timestamp;
+        const kept = [...res.headers].filter(([header]) => !PER_ANSWER_HEADERS.has(header));
+        return JSON.stringify({ status: res.status, body, headers: kept.sort() });
+      }),
+    );
+    if (expected !== actual) {
+      throw new Error(`the Fastify trial answers ${name} differently:\n  service ${expected}\n  trial   ${actual}`);
+    }
+  }
 }
 
 async function post(url: string, path: string, body: unknown): Promise<{ status: number; body: unknown }> {
@@ -804,15 +855,28 @@ async function runOnce(options: BenchOptions, real: boolean): Promise<BenchRepor
 
     let me: EndpointResult | null = null;
     if (options.scenarios.has('me')) {
-      const measured = await measureInTurns(ctx, [
-        ...baselines.map(({ server }) => ({ server, shape: bareShape })),
-        { server: service, shape: meShape(meTokens.access) },
-      ]);
-      for (const [index, { scenario, label }] of baselines.entries()) {
-        endpoints.push(row(scenario, label, 'baseline', 200, measured[index]));
+      // The platform trial (scripts/bench/service-fastify-app.mjs) shares the service's database and Redis;
+      // PGlite belongs to one process, so it runs on the real parts only.
+      const trial = real && options.scenarios.has('me-fastify') ? await startFastifyTrial(ctx) : null;
+      try {
+        if (trial) await sameAnswers(service.url, trial.url, meTokens.access[0]);
+        const measured = await measureInTurns(ctx, [
+          ...baselines.map(({ server }) => ({ server, shape: bareShape })),
+          { server: service, shape: meShape(meTokens.access) },
+          ...(trial ? [{ server: trial, shape: meShape(meTokens.access) }] : []),
+        ]);
+        for (const [index, { scenario, label }] of baselines.entries()) {
+          endpoints.push(row(scenario, label, 'baseline', 200, measured[index]));
+        }
+        me = row('me', 'GET /api/auth/me', 'service', 200, measured[baselines.length]);
+        endpoints.push(me);
+        if (trial) {
+          const label = 'GET /api/auth/me (service on Fastify, trial)';
+          endpoints.push(row('me-fastify', label, 'service', 200, measured[baselines.length + 1]));
+        }
+      } finally {
+        await trial?.stop();
       }
-      me = row('me', 'GET /api/auth/me', 'service', 200, measured[baselines.length]);
-      endpoints.push(me);
       for (const { server } of baselines.splice(0)) await server.stop();
     }
 
@@ -999,6 +1063,18 @@ async function runOnce(options: BenchOptions, real: boolean): Promise<BenchRepor
         measured: `${share.toFixed(0)}% (${me.load.rps.toFixed(0)} vs ${bareFastify.load.rps.toFixed(0)}/s)`,
         value: share,
         unit: '%',
+      });
+    }
+    const meFastify = find('me-fastify');
+    if (me && meFastify) {
+      const times = meFastify.load.rps / me.load.rps;
+      info.push({
+        key: 'me-fastify-vs-express',
+        name: 'service `/me` on Fastify (trial) vs on Express',
+        measured: `${times.toFixed(2)}× (${meFastify.load.rps.toFixed(0)} vs ${me.load.rps.toFixed(0)}/s; switching wants ≥ ${PLATFORM_SWITCH_TIMES}×)`,
+        value: times,
+        unit: '×',
+        digits: 2,
       });
     }
     if (me)

@@ -2,6 +2,7 @@ export const SCENARIOS = [
   'bare',
   'bare-fastify',
   'me',
+  'me-fastify',
   'refresh',
   'login',
   'verify',
