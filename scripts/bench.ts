@@ -174,8 +174,8 @@ const PER_ANSWER_HEADERS = new Set(['date', 'x-trace-id', 'keep-alive', 'connect
 
 /**
  * Fails unless the trial answers as the service does: `/me` with a token (status, body, every header but
- * PER_ANSWER_HEADERS), `/me` without one, and with a revoked-looking unknown token. Measured otherwise, the
- * trial could be faster for doing less.
+ * PER_ANSWER_HEADERS), without one, and with a malformed one. Measured otherwise, the trial could be
+ * faster for doing less.
  */
 async function sameAnswers(serviceUrl: string, trialUrl: string, token: string): Promise<void> {
   const requests: { name: string; headers: Record<string, string> }[] = [
