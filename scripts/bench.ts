@@ -77,7 +77,7 @@ const MB = 1024;
 /** The performance issue's targets: `/me` as a share of the bare route, by the parts the service runs on. */
 const ME_SHARE_TARGET = { real: 60, embedded: 50 };
 const ME_P99_TARGET_MS = 25;
-/** The service moves to Fastify if its `/me` answers at least this many times as fast there (issue 11, §2). */
+/** The service moves to Fastify if its `/me` answers at least this many times as fast there (the performance issue). */
 const PLATFORM_SWITCH_TIMES = 1.5;
 /** Refreshes per second, on real PostgreSQL. */
 const REFRESH_TARGET_RPS = 3_000;

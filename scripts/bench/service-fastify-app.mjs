@@ -1,5 +1,5 @@
-// The service's own modules on Nest's Fastify adapter, for the benchmark's platform trial (issue 11, §2):
-// how fast would `/me` be if the service ran on Fastify? Built from the compiled service (dist/), with
+// The service's own modules on Nest's Fastify adapter, for the benchmark's platform trial (the performance
+// issue's question: how fast would `/me` be on Fastify?). Built from the compiled service (dist/), with
 // the same environment and Node flags as `start:prod`, the same request pipeline (HTTP_PIPELINE's
 // stages, run by @fastify/middie on the raw request and response) and the same global guard, pipe,
 // filter and controllers. What Express gave those stages and Fastify does not is given by hand here:
@@ -8,7 +8,7 @@
 //
 // A trial, not a port: JSON bodies are parsed by Fastify (the body-parsing stage is Express's), the
 // OpenAPI page is not mounted, and /health (which answers through Express's `res.json`) is replaced by
-// /bench/ready. None of these is on `/me`'s path. The routes that are (the pipeline, the guard and its
+// /bench/ready. None of these is on `/me`'s path. The parts that are (the pipeline, the guard and its
 // Redis round trip, the controller, the envelope) run the service's code unchanged.
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
