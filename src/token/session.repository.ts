@@ -64,6 +64,13 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 const MAX_SPENDS_PER_STATEMENT = 100;
 
 /**
+ * A spend statement goes out while none sent less than this long ago is still waiting for its answer:
+ * normally one at a time, but one held up (behind another transaction's row lock, say) does not hold up
+ * the refreshes after it for longer than this.
+ */
+export const SPEND_STALL_MS = 20;
+
+/**
  * Spends the given unspent tokens of live sessions, records each successor
  * (expiring with its session at the latest) and touches each session's
  * `last_refreshed_at`; returns a row per token spent. `$1..$4` are parallel
@@ -155,8 +162,9 @@ export class SessionRepository {
    * Spends an unspent refresh token of a live session and records its
    * successor, in one statement: of concurrent calls with the same `jti`,
    * exactly one gets the session back (the row lock decides), the others
-   * null. The spends of one turn of the event loop go to the database
-   * together (SpendBatch below); each caller still gets its own token's answer.
+   * null. The spends of one turn of the event loop, and of the turns while
+   * the statement before is out, go to the database together (pump below);
+   * each caller still gets its own token's answer.
    */
   spendRefreshToken(jti: string, nextJti: string, now: Date, nextExpiresAt: Date): Promise<SpentRefresh | null> {
     // Every jti we sign is a UUID; anything else would fail its whole batch's cast, so it is spent by no one.
@@ -173,18 +181,69 @@ export class SessionRepository {
     });
   }
 
+  /** The batch the spends of this turn join, until it is sent or full. */
   private openBatch: SpendBatch | null = null;
+  /** Batches waiting to be sent, oldest first (the open batch among them). */
+  private readonly waiting: SpendBatch[] = [];
+  /** The statement sent last, while it has not answered. */
+  private newest: { sentAt: number } | null = null;
+  private pumpScheduled = false;
+  private stallTimer: NodeJS.Timeout | null = null;
 
   private openSpendBatch(): SpendBatch {
     const batch: SpendBatch = new Map();
     this.openBatch = batch;
-    // At the end of the turn (setImmediate runs after the poll phase): every refresh whose bytes arrived
-    // together has reached this point by then.
-    setImmediate(() => {
-      if (this.openBatch === batch) this.openBatch = null;
-      void this.spendBatch(batch);
-    });
+    this.waiting.push(batch);
+    this.schedulePump();
     return batch;
+  }
+
+  /**
+   * Sends waiting batches at the end of the turn (setImmediate runs after the poll phase: every refresh
+   * whose bytes arrived together has joined the open batch by then).
+   */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  /**
+   * Sends the waiting batches, oldest first, each unless a statement sent less than SPEND_STALL_MS ago is
+   * still out; then the batch waits, taking in the spends of the turns until that statement answers. One
+   * statement at a time answered more refreshes than one per turn (docs/DECISIONS.md, "One spend
+   * statement at a time"): one PostgreSQL backend at work instead of several contending for the cores
+   * with this process, and each statement answered sooner.
+   * The embedded database runs in this process and one statement at a time anyway: there every batch
+   * goes at the end of its turn, as holding it answered fewer refreshes.
+   */
+  private pump(): void {
+    while (this.waiting.length > 0) {
+      if (this.newest !== null && this.serverPool() !== null) {
+        const wait = SPEND_STALL_MS - (performance.now() - this.newest.sentAt);
+        if (wait > 0) {
+          this.stallTimer ??= setTimeout(() => {
+            this.stallTimer = null;
+            this.pump();
+          }, wait);
+          return;
+        }
+      }
+      this.send(this.waiting.shift()!);
+    }
+  }
+
+  private send(batch: SpendBatch): void {
+    if (this.openBatch === batch) this.openBatch = null;
+    const statement = { sentAt: performance.now() };
+    this.newest = statement;
+    void this.spendBatch(batch).finally(() => {
+      if (this.newest === statement) this.newest = null;
+      this.schedulePump();
+    });
   }
 
   private async spendBatch(batch: SpendBatch): Promise<void> {
@@ -236,12 +295,16 @@ export class SessionRepository {
    * so an unreachable database still answers 503. On the embedded database, an ordinary query.
    */
   private async preparedRows<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
-    const pool = (this.db.driver as { master?: Partial<PreparingPool> }).master;
-    if (typeof pool?.query !== 'function' || pool.options?.pglite !== undefined) {
-      return queryRows<T>(this.db, text, values);
-    }
-    const result = await (pool as PreparingPool).query<T>({ name, text, values });
+    const pool = this.serverPool();
+    if (pool === null) return queryRows<T>(this.db, text, values);
+    const result = await pool.query<T>({ name, text, values });
     return result.rows;
+  }
+
+  /** pg's pool when the database is a PostgreSQL server; null on the embedded database. */
+  private serverPool(): PreparingPool | null {
+    const pool = (this.db.driver as { master?: Partial<PreparingPool> }).master;
+    return typeof pool?.query === 'function' && pool.options?.pglite === undefined ? (pool as PreparingPool) : null;
   }
 
   /** Why a refresh token could not be spent: unknown, already spent, its session revoked or ended. */
