@@ -79,7 +79,7 @@ describe('SessionRepository refresh spends', () => {
     const first = spend(repository, randomUUID());
     await endOfTurn();
     const later = [randomUUID(), randomUUID(), randomUUID()];
-    const laterSpends: Promise<unknown>[] = [];
+    const laterSpends: ReturnType<typeof spend>[] = [];
     for (const jti of later) {
       laterSpends.push(spend(repository, jti));
       await endOfTurn();
@@ -92,7 +92,7 @@ describe('SessionRepository refresh spends', () => {
     expect(sent).toHaveLength(2);
     expect(sent[1].jtis).toEqual(later);
     sent[1].answer();
-    expect(await Promise.all(laterSpends)).toHaveLength(3);
+    expect((await Promise.all(laterSpends)).map((spent) => spent?.sessionId)).toEqual(later.map((jti) => `s-${jti}`));
   });
 
   it('sends the next statement when the one out has not answered within SPEND_STALL_MS', async () => {
