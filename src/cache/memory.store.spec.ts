@@ -137,6 +137,14 @@ describe('MemoryStore', () => {
       const counts = await Promise.all(Array.from({ length: 50 }, () => store.increment('n', 10_000)));
       expect(counts.map((c) => c.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     });
+
+    it('adds several units at once, answering the count after them', async () => {
+      expect(await store.increment('n', 10_000, 5)).toEqual({ count: 5, ttlMs: 10_000 });
+      clock.advance(1_000);
+      expect(await store.increment('n', 10_000)).toEqual({ count: 6, ttlMs: 9_000 });
+      expect(await store.increment('n', 10_000, 3)).toEqual({ count: 9, ttlMs: 9_000 });
+      expect(await store.get('n')).toBe('9');
+    });
   });
 
   describe('ttl', () => {

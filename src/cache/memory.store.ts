@@ -113,14 +113,14 @@ export class MemoryStore extends KeyValueStore implements OnModuleDestroy {
     return this.atTurnEnd(true);
   }
 
-  increment(key: string, windowMs: number): Promise<Counter> {
+  increment(key: string, windowMs: number, by = 1): Promise<Counter> {
     const now = this.clock.now();
     const entry = this.live(key);
     if (!entry) {
-      this.entries.set(key, { value: '1', expiresAt: now + windowMs });
-      return this.atTurnEnd({ count: 1, ttlMs: windowMs });
+      this.entries.set(key, { value: String(by), expiresAt: now + windowMs });
+      return this.atTurnEnd({ count: by, ttlMs: windowMs });
     }
-    const count = Number(entry.value) + 1;
+    const count = Number(entry.value) + by;
     entry.value = String(count);
     return this.atTurnEnd({ count, ttlMs: entry.expiresAt - now });
   }

@@ -45,6 +45,19 @@ describe('RedisStore', () => {
     expect((await store.increment('rate:1', 60_000)).count).toBe(4);
   });
 
+  it('adds what each caller of a turn asked for in one INCRBY, each answered the count after its own units', async () => {
+    const { data, sent, connection } = fakeClient();
+    const store = new RedisStore(connection, 'p:');
+    const counters = await Promise.all([
+      store.increment('rate:1', 60_000, 10),
+      store.increment('rate:1', 60_000),
+      store.increment('rate:1', 60_000, 4),
+    ]);
+    expect(counters.map((counter) => counter.count)).toEqual([10, 11, 15]);
+    expect(sent).toEqual([{ command: 'EVALSHA', keys: ['p:rate:1'], args: ['60000', '15'] }]);
+    expect(data.get('p:rate:1')).toBe(15);
+  });
+
   it('reads the keys of one turn with one MGET, each caller getting its own keys in its order', async () => {
     const { data, sent, connection } = fakeClient();
     data.set('p:a', 'A');

@@ -22,7 +22,8 @@ return 0`);
 
 /**
  * INCRBY, start the window if the key has none, and report the window left: one command per key per
- * turn of the event loop, however many callers counted on that key in the turn (ARGV[2] of them).
+ * turn of the event loop, however many callers counted on that key in the turn (ARGV[2]: the sum of
+ * what they add).
  */
 const INCREMENT = script(`
 local count = redis.call('INCRBY', KEYS[1], ARGV[2])
@@ -40,11 +41,12 @@ interface PendingRead {
   callers: { indexes: number[]; waiter: Waiter<(string | null)[]> }[];
 }
 
-/** The callers of increment on one key in one turn. */
+/** The callers of increment on one key in one turn, each with what it adds. */
 interface PendingIncrement {
   key: string;
   windowMs: number;
-  waiters: Waiter<Counter>[];
+  total: number;
+  waiters: { by: number; waiter: Waiter<Counter> }[];
 }
 
 /**
@@ -234,30 +236,34 @@ export class RedisStore extends KeyValueStore {
 
   /**
    * The increments of one key in one turn of the event loop go out as one INCRBY: the callers get
-   * consecutive counts, as the same number of INCRs would have given them, in one atomic step.
+   * consecutive counts, as the same increments one by one would have given them, in one atomic step.
    */
-  increment(key: string, windowMs: number): Promise<Counter> {
+  increment(key: string, windowMs: number, by = 1): Promise<Counter> {
     return new Promise((resolve, reject) => {
       const id = `${windowMs}:${key}`;
       let pending = this.pendingIncrements.get(id);
       if (!pending) {
-        pending = { key: this.key(key), windowMs, waiters: [] };
+        pending = { key: this.key(key), windowMs, total: 0, waiters: [] };
         this.pendingIncrements.set(id, pending);
       }
-      pending.waiters.push({ resolve, reject });
+      pending.total += by;
+      pending.waiters.push({ by, waiter: { resolve, reject } });
       this.scheduleFlush();
     });
   }
 
-  private async flushIncrement({ key, windowMs, waiters }: PendingIncrement): Promise<void> {
+  private async flushIncrement({ key, windowMs, total, waiters }: PendingIncrement): Promise<void> {
     try {
-      const reply = await this.run(() => this.evalScript(INCREMENT, [key], [String(windowMs), String(waiters.length)]));
-      const [total, ttl] = reply as [number, number];
-      const first = Number(total) - waiters.length + 1;
+      const reply = await this.run(() => this.evalScript(INCREMENT, [key], [String(windowMs), String(total)]));
+      const [after, ttl] = reply as [number, number];
+      let count = Number(after) - total;
       const ttlMs = Math.max(0, Number(ttl));
-      waiters.forEach((waiter, i) => waiter.resolve({ count: first + i, ttlMs }));
+      for (const { by, waiter } of waiters) {
+        count += by;
+        waiter.resolve({ count, ttlMs });
+      }
     } catch (error) {
-      for (const waiter of waiters) waiter.reject(error);
+      for (const { waiter } of waiters) waiter.reject(error);
     }
   }
 

@@ -22,8 +22,11 @@ export abstract class KeyValueStore {
   abstract delete(key: string): Promise<void>;
   /** Deletes the key only when it still holds `value`; true when this call deleted it. */
   abstract deleteIfEquals(key: string, value: string): Promise<boolean>;
-  /** Increments a counter; a new counter lives for `windowMs`. */
-  abstract increment(key: string, windowMs: number): Promise<Counter>;
+  /**
+   * Adds `by` (default 1) to a counter; a new counter lives for `windowMs`. The count answered is
+   * the counter after this call's addition: its units are `count - by + 1` to `count`.
+   */
+  abstract increment(key: string, windowMs: number, by?: number): Promise<Counter>;
   /** Milliseconds the key still lives, or 0 when it is absent. */
   abstract ttl(key: string): Promise<number>;
   abstract ping(): Promise<void>;
