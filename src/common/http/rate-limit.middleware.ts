@@ -2,9 +2,11 @@ import { Inject, Injectable, type NestMiddleware, Optional } from '@nestjs/commo
 import type { ConfigType } from '@nestjs/config';
 import type { NextFunction, Request, Response } from 'express';
 import { KeyValueStore } from '../store/key-value.store.js';
+import { Clock } from '../time/clock.js';
 import { appConfig } from '../../config/app.config.js';
 import { AppException, retryAfterSeconds } from '../errors/app.exception.js';
 import { clientAddress } from './client-address.js';
+import { RateLimitLeases } from './rate-limit-leases.js';
 
 /**
  * Answers a refused request itself where a JSON 429 would be wrong (the
@@ -25,25 +27,31 @@ export const RATE_LIMITED_PATHS: readonly string[] = ['/api/auth', '/oauth2/auth
 
 /**
  * Per-IP fixed-window limit on /api/auth/* (RATE_LIMIT_MAX per
- * RATE_LIMIT_WINDOW), keyed on the client address TRUST_PROXY resolves: one
- * atomic increment per request, shared by every instance through Redis.
+ * RATE_LIMIT_WINDOW), keyed on the client address TRUST_PROXY resolves, and
+ * counted in one counter shared by every instance through Redis, a
+ * reservation of units at a time (RateLimitLeases).
  */
 @Injectable()
 export class RateLimitMiddleware implements NestMiddleware {
+  private readonly leases: RateLimitLeases;
+
   constructor(
-    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
-    private readonly store: KeyValueStore,
+    @Inject(appConfig.KEY) app: ConfigType<typeof appConfig>,
+    store: KeyValueStore,
+    clock: Clock,
     @Optional()
     @Inject(RATE_LIMIT_REFUSAL_RESPONDER)
     private readonly responder?: RateLimitRefusalResponder,
-  ) {}
+  ) {
+    this.leases = new RateLimitLeases(store, clock, app.rateLimitMax, app.rateLimitWindowMs);
+  }
 
   use(req: Request, res: Response, next: NextFunction): void {
-    this.store
-      .increment(`rate:${clientAddress(req)}`, this.app.rateLimitWindowMs)
-      .then((counter) => {
-        if (counter.count > this.app.rateLimitMax) {
-          const refusal = new AppException('TOO_MANY_REQUESTS', { retryAfter: retryAfterSeconds(counter.ttlMs) });
+    this.leases
+      .take(clientAddress(req))
+      .then((decision) => {
+        if (!decision.allowed) {
+          const refusal = new AppException('TOO_MANY_REQUESTS', { retryAfter: retryAfterSeconds(decision.ttlMs) });
           if (this.responder?.answer(req, res, refusal) !== true) next(refusal);
         } else {
           next();
