@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Clock } from '../common/time/clock.js';
-import { type Counter, KeyValueStore } from '../common/store/key-value.store.js';
+import { type ChannelListener, type Counter, KeyValueStore, type Listening } from '../common/store/key-value.store.js';
 
 interface Entry {
   value: string;
@@ -33,6 +33,8 @@ export class MemoryStore extends KeyValueStore implements OnModuleDestroy {
     this.answers = [];
     for (const answer of answers) answer();
   };
+
+  private readonly listeners = new Map<string, Set<ChannelListener>>();
 
   constructor(private readonly clock: Clock) {
     super();
@@ -132,5 +134,39 @@ export class MemoryStore extends KeyValueStore implements OnModuleDestroy {
 
   ping(): Promise<void> {
     return this.atTurnEnd<void>(undefined);
+  }
+
+  connected(): boolean {
+    return true;
+  }
+
+  /** The listeners hear of the set in the same step: nothing can read the key between the two. */
+  setAndNotify(key: string, value: string, ttlMs: number, channel: string, message: string): Promise<void> {
+    this.entries.set(key, { value, expiresAt: this.clock.now() + ttlMs });
+    this.deliver(channel, message);
+    return this.atTurnEnd<void>(undefined);
+  }
+
+  notify(channel: string, message: string): Promise<void> {
+    this.deliver(channel, message);
+    return this.atTurnEnd<void>(undefined);
+  }
+
+  /** In process the channel is up at once and never drops. */
+  listen(channel: string, listener: ChannelListener): Promise<Listening | null> {
+    const listeners = this.listeners.get(channel) ?? new Set<ChannelListener>();
+    listeners.add(listener);
+    this.listeners.set(channel, listeners);
+    setImmediate(() => listener.onUp());
+    return Promise.resolve({
+      close: () => {
+        listeners.delete(listener);
+        return Promise.resolve();
+      },
+    });
+  }
+
+  private deliver(channel: string, message: string): void {
+    for (const listener of this.listeners.get(channel) ?? []) listener.onMessage(message);
   }
 }

@@ -2,7 +2,7 @@ import type { RedisClientType, RedisClusterType } from '@redis/client';
 import calculateSlot from 'cluster-key-slot';
 import { createHash } from 'node:crypto';
 import { DependencyUnavailableError } from '../common/errors/app.exception.js';
-import { type Counter, KeyValueStore } from '../common/store/key-value.store.js';
+import { type ChannelListener, type Counter, KeyValueStore, type Listening } from '../common/store/key-value.store.js';
 import type { RedisConnection } from './redis-client.module.js';
 
 interface Script {
@@ -19,6 +19,15 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
 return 0`);
+
+/** SET with a lifetime, and PUBLISH in the same atomic step. */
+const SET_AND_PUBLISH = script(`
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('PUBLISH', ARGV[3], ARGV[4])
+return 1`);
+
+/** Until the first subscription succeeds (Redis away at start), how often to try it again. */
+const SUBSCRIBE_RETRY_MS = 1_000;
 
 /**
  * INCRBY, start the window if the key has none, and report the window left: one command per key per
@@ -78,13 +87,21 @@ export class RedisStore extends KeyValueStore {
        * with no end while none can be found; past this a command answers 503 like any Redis outage.
        */
       commandTimeoutMs?: number;
+      /**
+       * Channels (listen, notify) on this connection: one endpoint. A cluster would need a
+       * subscription per shard (SSUBSCRIBE) and Sentinel one that follows the master; not offered.
+       */
+      channels?: boolean;
     } = {},
   ) {
     super();
     this.client = connection as RedisClientType;
     this.cluster = options.cluster;
     this.commandTimeoutMs = options.commandTimeoutMs;
+    this.channels = options.channels ?? false;
   }
+
+  private readonly channels: boolean;
 
   private key(key: string): string {
     return this.prefix + key;
@@ -270,6 +287,68 @@ export class RedisStore extends KeyValueStore {
   async ttl(key: string): Promise<number> {
     const ms = await this.run(() => this.client.pTTL(this.key(key)));
     return ms > 0 ? ms : 0;
+  }
+
+  connected(): boolean {
+    return this.cluster ? this.cluster.isOpen : this.client.isReady;
+  }
+
+  async setAndNotify(key: string, value: string, ttlMs: number, channel: string, message: string): Promise<void> {
+    if (!this.channels) return this.set(key, value, ttlMs);
+    await this.run(() =>
+      this.evalScript(SET_AND_PUBLISH, [this.key(key)], [value, String(ttlMs), this.key(channel), message]),
+    );
+  }
+
+  async notify(channel: string, message: string): Promise<void> {
+    if (!this.channels) return;
+    await this.run(() => this.client.publish(this.key(channel), message));
+  }
+
+  /**
+   * A connection of its own (a subscribed connection takes no other commands), which reconnects by
+   * itself as the store's does and subscribes again on reconnecting (the client does).
+   */
+  listen(channel: string, listener: ChannelListener): Promise<Listening | null> {
+    if (!this.channels) return Promise.resolve(null);
+    const subscriber = this.client.duplicate();
+    let closed = false;
+    let subscribed = false;
+    let retry: NodeJS.Timeout | undefined;
+    subscriber.on('error', () => listener.onDown());
+    subscriber.on('end', () => listener.onDown());
+    // After a reconnection the client has subscribed again before it reports ready.
+    subscriber.on('ready', () => {
+      if (subscribed) listener.onUp();
+    });
+    const subscribe = (): void => {
+      subscriber
+        .subscribe(this.key(channel), (message) => listener.onMessage(message))
+        .then(
+          () => {
+            subscribed = true;
+            listener.onUp();
+          },
+          () => {
+            listener.onDown();
+            if (!closed) retry = setTimeout(subscribe, SUBSCRIBE_RETRY_MS).unref();
+          },
+        );
+    };
+    // connect() resolves once Redis is reachable, however long that takes (the reconnect strategy).
+    subscriber.connect().then(subscribe, () => listener.onDown());
+    return Promise.resolve({
+      close: async () => {
+        closed = true;
+        clearTimeout(retry);
+        try {
+          if (subscriber.isOpen) await subscriber.close();
+          else subscriber.destroy();
+        } catch {
+          // Already closed, or closing: nothing is left to release.
+        }
+      },
+    });
   }
 
   /** On a cluster every master must answer: one that does not leaves its slots unserved. */

@@ -68,6 +68,7 @@ const SENTINEL_COMMAND_TIMEOUT_MS = 3_000;
           ? new RedisStore(client, redis.prefix, {
               cluster: redis.target?.mode === 'cluster' ? (client as RedisClusterType) : undefined,
               commandTimeoutMs: redis.target?.mode === 'sentinel' ? SENTINEL_COMMAND_TIMEOUT_MS : undefined,
+              channels: redis.target?.mode === 'single',
             })
           : new MemoryStore(clock),
     },

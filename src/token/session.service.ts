@@ -6,9 +6,11 @@ import type { EntityManager } from 'typeorm';
 import { KeyValueStore } from '../common/store/key-value.store.js';
 import { SecurityEvents } from '../common/security/security-events.js';
 import { Clock } from '../common/time/clock.js';
+import { endOfTurn } from '../common/time/end-of-turn.js';
 import { authConfig } from '../config/auth.config.js';
 import type { TokenClaims } from './jwt.codec.js';
 import { JwtTokenService } from './jwt-token.service.js';
+import { RevocationCache, REVOCATIONS_CHANNEL } from './revocation-cache.js';
 import { type ActiveSession, type SessionOrigin, SessionRepository } from './session.repository.js';
 
 export interface TokenPair {
@@ -68,6 +70,7 @@ export class SessionService implements OnApplicationBootstrap {
     private readonly store: KeyValueStore,
     private readonly clock: Clock,
     private readonly events: SecurityEvents,
+    private readonly revocations: RevocationCache,
   ) {}
 
   /**
@@ -160,7 +163,7 @@ export class SessionService implements OnApplicationBootstrap {
    * decides, so of two concurrent calls exactly one is first).
    */
   async revoke(sessionId: string, reason: RevocationReason): Promise<boolean> {
-    await this.store.set(revokedKey(sessionId), reason, this.auth.accessTtlMs);
+    await this.markRevoked([sessionId], reason);
     return this.sessions.revokeSession(sessionId, new Date(this.clock.now()), reason);
   }
 
@@ -190,8 +193,23 @@ export class SessionService implements OnApplicationBootstrap {
     return revoked.length;
   }
 
+  /**
+   * Each key is set with its notice to the other instances in one step; then this instance forgets
+   * the sessions (RevocationCache), before the revocation answers.
+   */
   private async markRevoked(sessionIds: string[], reason: RevocationReason): Promise<void> {
-    await Promise.all(sessionIds.map((id) => this.store.set(revokedKey(id), reason, this.auth.accessTtlMs)));
+    await Promise.all(
+      sessionIds.map((id) =>
+        this.store.setAndNotify(
+          revokedKey(id),
+          reason,
+          this.auth.accessTtlMs,
+          REVOCATIONS_CHANNEL,
+          this.revocations.notice([id]),
+        ),
+      ),
+    );
+    this.revocations.forget(sessionIds);
   }
 
   /** Milliseconds since the session was opened (re-authentication age), or null when it does not exist. */
@@ -226,12 +244,23 @@ export class SessionService implements OnApplicationBootstrap {
     return { userId: Number(verified.claims.sub), sessionId: verified.claims.sid };
   }
 
-  /** One store round trip on the hot path; a reload from PostgreSQL only after Redis lost its data. */
+  /**
+   * No store round trip for a session this process knows not revoked (RevocationCache, asked at the
+   * end of the turn); else one; a reload from PostgreSQL only after Redis lost its data.
+   */
   async isRevoked(sessionId: string): Promise<boolean> {
+    if (this.revocations.enabled) {
+      await endOfTurn();
+      if (this.revocations.knownLive(sessionId)) return false;
+    }
+    const generation = this.revocations.snapshot();
     const bucket = revocationBucket(sessionId);
     const [warm, revoked] = await this.store.getMany([warmMarker(bucket), revokedKeyIn(bucket, sessionId)]);
     if (revoked !== null) return true;
-    if (warm !== null) return false;
+    if (warm !== null) {
+      this.revocations.remember(sessionId, generation);
+      return false;
+    }
     const reloaded = await this.warmUp();
     return reloaded.has(sessionId);
   }

@@ -10,6 +10,7 @@ import { PasswordResetTokenService } from './password-reset-token.service.js';
 import { RefreshTokenEntity } from './refresh-token.entity.js';
 import { SessionEntity } from './session.entity.js';
 import { SessionRepository } from './session.repository.js';
+import { RevocationCache } from './revocation-cache.js';
 import { SessionService } from './session.service.js';
 import { SessionsController } from './sessions.controller.js';
 
@@ -25,7 +26,14 @@ import { SessionsController } from './sessions.controller.js';
     SecurityModule,
   ],
   controllers: [SessionsController],
-  providers: [JwtTokenService, SessionRepository, SessionService, EmailCodeService, PasswordResetTokenService],
+  providers: [
+    JwtTokenService,
+    SessionRepository,
+    RevocationCache,
+    SessionService,
+    EmailCodeService,
+    PasswordResetTokenService,
+  ],
   exports: [JwtTokenService, SessionService, EmailCodeService, PasswordResetTokenService],
 })
 export class TokenModule {}

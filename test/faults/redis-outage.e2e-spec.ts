@@ -153,4 +153,38 @@ describeReal('Redis unreachable mid-run', () => {
     expect(tookMs).toBeLessThan(10_000);
     expect((await t.http.get('/api/auth/me').set(bearer(login.accessToken))).status).toBe(200);
   }, 60_000);
+
+  it('answers 503, not from what it knows, for a session it had read as live before Redis went away', async () => {
+    const user = await signUp(t);
+    const login = await logIn(t, user.email, user.password);
+    // Read once, then known: answered without a Redis read while the channel works.
+    expect((await t.http.get('/api/auth/me').set(bearer(login.accessToken))).status).toBe(200);
+    expect((await t.http.get('/api/auth/me').set(bearer(login.accessToken))).status).toBe(200);
+
+    await proxy.refuse();
+    expectUnavailable(await t.http.get('/api/auth/me').set(bearer(login.accessToken)));
+    await proxy.restore();
+    await backUp();
+    expect((await t.http.get('/api/auth/me').set(bearer(login.accessToken))).status).toBe(200);
+  }, 60_000);
+
+  it('refuses, once Redis is back, a session another instance revoked while this one could not hear of it', async () => {
+    // Another instance on the same PostgreSQL and Redis, connected to Redis directly.
+    const other = await startTestApp({ REDIS_URL: process.env.REDIS_URL! }, { join: t });
+    try {
+      const user = await signUp(t);
+      const login = await logIn(t, user.email, user.password);
+      expect((await t.http.get('/api/auth/me').set(bearer(login.accessToken))).status).toBe(200);
+
+      await proxy.refuse();
+      expect((await other.http.post('/api/auth/logout').set(bearer(login.accessToken))).status).toBe(200);
+      await proxy.restore();
+      await backUp();
+
+      const me = await t.http.get('/api/auth/me').set(bearer(login.accessToken));
+      expect({ status: me.status, errorCode: me.body.errorCode }).toEqual({ status: 401, errorCode: 'TOKEN_REVOKED' });
+    } finally {
+      await other.close();
+    }
+  }, 60_000);
 });

@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { jest } from '@jest/globals';
 import request from 'supertest';
+import { RevocationCache } from '../../src/token/revocation-cache.js';
 import {
   codeFrom,
   logIn,
@@ -62,6 +64,30 @@ describeReal('two instances on one PostgreSQL and Redis', () => {
     });
     const again = await on(b).post('/api/auth/logout').set('Authorization', `Bearer ${login.accessToken}`);
     expect(again.status).toBe(401);
+  });
+
+  it('answers a session B knows without reading Redis, and refuses it on B once A logged it out', async () => {
+    const user = await signUp(a);
+    const login = await logIn(a, user.email, user.password);
+    const auth = `Bearer ${login.accessToken}`;
+    expect((await on(b).get('/api/auth/me').set('Authorization', auth)).status).toBe(200);
+    // Known now: ten more answers, and not one revocation read in Redis.
+    const reads = jest.spyOn(b.store, 'getMany');
+    try {
+      for (let i = 0; i < 10; i++)
+        expect((await on(b).get('/api/auth/me').set('Authorization', auth)).status).toBe(200);
+      expect(reads).not.toHaveBeenCalled();
+    } finally {
+      reads.mockRestore();
+    }
+
+    const heardBefore = b.app.get(RevocationCache).deliveryDelays().length;
+    expect((await on(a).post('/api/auth/logout').set('Authorization', auth)).status).toBe(200);
+    const me = await on(b).get('/api/auth/me').set('Authorization', auth);
+    expect({ status: me.status, errorCode: me.body.errorCode }).toEqual({ status: 401, errorCode: 'TOKEN_REVOKED' });
+    const delays = b.app.get(RevocationCache).deliveryDelays().slice(heardBefore);
+    expect(delays.length).toBe(1);
+    console.info(`two-instances: B heard of A's revocation ${delays[0]} ms after A sent it`);
   });
 
   it('refuses on B every request sent after A answered a logout, while B is under load with that token', async () => {

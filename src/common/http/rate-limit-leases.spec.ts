@@ -22,6 +22,10 @@ class CounterStore {
     return new Promise((resolve) => setImmediate(() => resolve(answer)));
   }
 
+  connected(): boolean {
+    return true;
+  }
+
   async get(key: string): Promise<string | null> {
     const counter = this.counters.get(key);
     return counter && counter.endsAt > this.clock.now() ? String(counter.count) : null;

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { KeyValueStore } from '../store/key-value.store.js';
 import type { Clock } from '../time/clock.js';
+import { endOfTurn } from '../time/end-of-turn.js';
 
 /** A request's place in its client's window: allowed, or refused with the time the window has left. */
 export interface RateDecision {
@@ -61,7 +62,13 @@ export class RateLimitLeases {
     this.leases = new LRUCache({ max: maxClients });
   }
 
+  /**
+   * Answered at the end of the turn: by then a dropped store connection read in the same turn is
+   * known, and while the store is unreachable no unit is used (the request gets the store's error,
+   * 503, as every request counted on arrival did).
+   */
   async take(client: string): Promise<RateDecision> {
+    await endOfTurn();
     let answered = false;
     for (;;) {
       const lease = this.leaseOf(client);
@@ -72,7 +79,7 @@ export class RateLimitLeases {
         lease.full = false;
         lease.count = null;
       }
-      if (lease.units > 0) {
+      if (lease.units > 0 && this.store.connected()) {
         lease.units -= 1;
         if (lease.size > 1 && lease.units < lease.size / 2 && lease.reserving === null) {
           // Ahead of need: a failure here is met again, and answered, by the request that finds no unit.

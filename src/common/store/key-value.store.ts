@@ -1,3 +1,17 @@
+/** A subscription to a channel of notices (KeyValueStore.listen), closed at shutdown. */
+export interface Listening {
+  close(): Promise<void>;
+}
+
+/** What a listener of a channel is told. */
+export interface ChannelListener {
+  onMessage(message: string): void;
+  /** The subscription is in place: at first, and again after each reconnection. */
+  onUp(): void;
+  /** The subscription's connection dropped: notices sent meanwhile are lost. */
+  onDown(): void;
+}
+
 export interface Counter {
   count: number;
   /** Milliseconds until the counter's window ends. */
@@ -30,4 +44,19 @@ export abstract class KeyValueStore {
   /** Milliseconds the key still lives, or 0 when it is absent. */
   abstract ttl(key: string): Promise<number>;
   abstract ping(): Promise<void>;
+
+  /** False while the store is known to be unreachable (its connection is down); true otherwise. */
+  abstract connected(): boolean;
+  /**
+   * Sets a key and sends `message` on `channel` in one atomic step: whoever listens hears of every
+   * set that took effect. Where the store has no channels (see listen), only sets the key.
+   */
+  abstract setAndNotify(key: string, value: string, ttlMs: number, channel: string, message: string): Promise<void>;
+  /** Sends `message` to every listener of `channel`, in this process and every other one. */
+  abstract notify(channel: string, message: string): Promise<void>;
+  /**
+   * Listens to `channel`; the store subscribes again by itself after a reconnection. Null where the
+   * store offers no channels (a Redis Cluster or Sentinel-managed master, here).
+   */
+  abstract listen(channel: string, listener: ChannelListener): Promise<Listening | null>;
 }
