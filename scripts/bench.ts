@@ -62,6 +62,7 @@ const RACE_TOKENS = 300;
 const CHART_LABELS: Record<string, string> = {
   bare: 'bare Nest route',
   'bare-fastify': 'bare Nest on Fastify',
+  'bare-noetag': 'bare Nest, ETag off',
   me: 'GET /me',
   'me-fastify': 'GET /me, on Fastify',
   refresh: 'POST /refresh',
@@ -782,15 +783,22 @@ async function runOnce(options: BenchOptions, real: boolean): Promise<BenchRepor
         file: 'scripts/bench/bare-fastify-app.mjs',
         label: 'GET /bare/me (bare Nest route on Fastify)',
       },
+      // Opt-in: the bare route without Express's ETag, as the service answers (app.set('etag', false)).
+      {
+        scenario: 'bare-noetag',
+        file: 'scripts/bench/bare-app.mjs',
+        label: 'GET /bare/me (bare Nest route, ETag off)',
+        env: { BARE_ETAG: 'off' },
+      },
     ] as const;
     const bareShape = (): Shape => ({ requests: [{ method: 'GET', path: '/bare/me' }] });
-    for (const { scenario, file, label } of bareApps) {
+    for (const { scenario, file, label, ...app } of bareApps) {
       if (!options.scenarios.has(scenario)) continue;
       const port = await freePort();
       const bare = await ManagedProcess.start({
         name: scenario,
         args: [file],
-        env: { ...env, PORT: String(port) },
+        env: { ...env, ...('env' in app ? app.env : {}), PORT: String(port) },
         port,
         readyPath: '/bare/me',
         stdoutFile: null,
@@ -1061,6 +1069,17 @@ async function runOnce(options: BenchOptions, real: boolean): Promise<BenchRepor
         key: 'me-vs-fastify',
         name: 'service `/me` vs bare Fastify route',
         measured: `${share.toFixed(0)}% (${me.load.rps.toFixed(0)} vs ${bareFastify.load.rps.toFixed(0)}/s)`,
+        value: share,
+        unit: '%',
+      });
+    }
+    const bareNoEtag = find('bare-noetag');
+    if (me && bareNoEtag) {
+      const share = pct(me.load.rps, bareNoEtag.load.rps);
+      info.push({
+        key: 'me-vs-bare-noetag',
+        name: 'service `/me` vs bare route with ETag off',
+        measured: `${share.toFixed(0)}% (${me.load.rps.toFixed(0)} vs ${bareNoEtag.load.rps.toFixed(0)}/s)`,
         value: share,
         unit: '%',
       });

@@ -34,4 +34,6 @@ Module({ controllers: [BareController] })(BareModule);
 
 const app = await NestFactory.create(BareModule, { logger: ['error', 'warn'] });
 app.enableShutdownHooks();
+// The bench's opt-in row `bare-noetag`: without the ETag Express computes by default (the service sets it off).
+if (process.env.BARE_ETAG === 'off') app.set('etag', false);
 await app.listen(Number(process.env.PORT ?? 8081), process.env.HOST ?? '127.0.0.1');

@@ -1,6 +1,7 @@
 export const SCENARIOS = [
   'bare',
   'bare-fastify',
+  'bare-noetag',
   'me',
   'me-fastify',
   'refresh',
@@ -12,6 +13,8 @@ export const SCENARIOS = [
   'embedded-memory',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
+/** Measured only when named in --only: experiments, not part of a full run or of CI's quick one. */
+const OPT_IN: ReadonlySet<ScenarioName> = new Set(['bare-noetag']);
 
 export interface BenchOptions {
   quick: boolean;
@@ -41,6 +44,7 @@ const USAGE = `npm run bench [-- options]
   --connections=N      autocannon connections (default 50)
   --soak=SECONDS       soak length at 70% of /me capacity (default 120; skipped with --quick)
   --only=a,b           scenarios among ${SCENARIOS.join(', ')}
+                       (${[...OPT_IN].join(', ')} only when named here)
   --cpu-prof           run the service under node --cpu-prof; profiles in bench-results/profiles
   --log-file           keep the service's stdout in bench-results/service.log (default /dev/null)
   --docs               with --quick, still write docs/PERFORMANCE.md
@@ -96,7 +100,7 @@ export function parseOptions(argv: string[]): BenchOptions {
           if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`--only: unknown scenario "${name}"`);
           return name as ScenarioName;
         })
-      : SCENARIOS,
+      : SCENARIOS.filter((name) => !OPT_IN.has(name)),
   );
   if (quick && !only) {
     scenarios.delete('soak');
