@@ -1,0 +1,23 @@
+import { parseOptions } from './options.ts';
+
+describe('parseOptions: scenarios', () => {
+  it('leaves the opt-in bare route without ETag out of a full run and of a quick one', () => {
+    const full = parseOptions([]).scenarios;
+    const quick = parseOptions(['--quick']).scenarios;
+    expect(full.has('bare-noetag')).toBe(false);
+    expect(quick.has('bare-noetag')).toBe(false);
+    expect(full.has('bare')).toBe(true);
+    expect(full.has('soak')).toBe(true);
+    expect(quick.has('me')).toBe(true);
+    expect(quick.has('soak')).toBe(false);
+  });
+
+  it('measures it when --only names it, and only what --only names', () => {
+    const { scenarios } = parseOptions(['--quick', '--only=bare,bare-noetag,me']);
+    expect([...scenarios]).toEqual(['bare', 'bare-noetag', 'me']);
+  });
+
+  it('refuses a scenario it does not know', () => {
+    expect(() => parseOptions(['--only=bare,bare-etag'])).toThrow('--only: unknown scenario "bare-etag"');
+  });
+});
