@@ -38,6 +38,15 @@ import { type LoadResult, mergeLoads, runLoad, unexpected } from './bench/load.t
 import { EMBEDDED_PEAK_TARGET_MB, measureEmbeddedMemory } from './bench/embedded-memory.ts';
 import { type BenchOptions, parseOptions } from './bench/options.ts';
 import { freePort, ManagedProcess } from './bench/process.ts';
+import {
+  addSide,
+  describeSide,
+  emptySideTotals,
+  type SideCpu,
+  sideCpu,
+  type SideSnapshot,
+  sideSnapshot,
+} from './bench/side-cpu.ts';
 import { printProfile } from './bench/profile-summary.ts';
 import { cleanRedis } from './bench/redis.ts';
 import {
@@ -244,8 +253,13 @@ interface Measured {
   peakRssMb: number;
   /** Service CPU time (user + system) per response in the measured window, µs. */
   cpuUsPerRequest: number;
-  /** Redis server CPU time per response over the whole run (warm-up included), µs; real parts only. */
-  redisCpuUsPerRequest?: number;
+  /** CPU beside the service per response over the whole run (warm-up included); see side-cpu.ts. */
+  side: SideCpu;
+}
+
+/** The counters beside the service (Redis asked over the network, the rest read from /proc). */
+async function side(ctx: Context): Promise<SideSnapshot> {
+  return sideSnapshot(await redisCpuMs(ctx), ctx.real);
 }
 
 /** used_cpu_user + used_cpu_sys of the Redis server at REDIS_URL, ms (null on the embedded parts). */
@@ -270,7 +284,7 @@ async function measure(
   register?: (instance: autocannon.Instance) => void,
   minimum: { warmupS?: number; durationS?: number } = {},
 ): Promise<Measured> {
-  const redisBefore = await redisCpuMs(ctx);
+  const before = await side(ctx);
   const result = await runLoad(
     {
       url: server.url,
@@ -282,13 +296,10 @@ async function measure(
     register,
   );
   const responses = result.rps * result.durationS;
-  const redisAfter = await redisCpuMs(ctx);
-  const allResponses = result.run.responses;
+  const totals = emptySideTotals();
+  addSide(totals, before, await side(ctx));
   return {
-    redisCpuUsPerRequest:
-      redisBefore !== null && redisAfter !== null && allResponses > 0
-        ? ((redisAfter - redisBefore) * 1000) / allResponses
-        : undefined,
+    side: sideCpu(totals, result.run.responses),
     result,
     peakRssMb: server.peakRssKb(result.window.from, result.window.to + 200) / MB,
     cpuUsPerRequest: responses > 0 ? (server.cpuMsBetween(result.window.from, result.window.to) * 1000) / responses : 0,
@@ -320,13 +331,12 @@ async function measureInTurns(ctx: Context, entries: readonly TurnEntry[]): Prom
     latencies: [] as number[],
     cpuMs: 0,
     peakRssKb: 0,
-    redisMs: 0,
-    redisKnown: true,
+    side: emptySideTotals(),
   }));
   for (let slice = 0; slice < slices; slice++) {
     for (const [index, entry] of entries.entries()) {
       const into = rows[index];
-      const redisBefore = await redisCpuMs(ctx);
+      const before = await side(ctx);
       const result = await runLoad({
         url: entry.server.url,
         connections: ctx.options.connections,
@@ -335,7 +345,7 @@ async function measureInTurns(ctx: Context, entries: readonly TurnEntry[]): Prom
         latencies: into.latencies,
         ...entry.shape(),
       });
-      const redisAfter = await redisCpuMs(ctx);
+      addSide(into.side, before, await side(ctx));
       into.loads.push(result);
       const cpuMs = entry.server.cpuMsBetween(result.window.from, result.window.to);
       into.cpuMs += cpuMs;
@@ -344,8 +354,6 @@ async function measureInTurns(ctx: Context, entries: readonly TurnEntry[]): Prom
           `slice ${slice + 1}/${slices} ${entry.server.url}: ${result.rps.toFixed(0)}/s, ${((cpuMs * 1000) / Math.max(1, result.responses)).toFixed(0)} µs/req`,
         );
       into.peakRssKb = Math.max(into.peakRssKb, entry.server.peakRssKb(result.window.from, result.window.to + 200));
-      if (redisBefore === null || redisAfter === null) into.redisKnown = false;
-      else into.redisMs += redisAfter - redisBefore;
     }
   }
   return rows.map((into) => {
@@ -354,8 +362,7 @@ async function measureInTurns(ctx: Context, entries: readonly TurnEntry[]): Prom
       result,
       peakRssMb: into.peakRssKb / MB,
       cpuUsPerRequest: result.responses > 0 ? (into.cpuMs * 1000) / result.responses : 0,
-      redisCpuUsPerRequest:
-        into.redisKnown && result.run.responses > 0 ? (into.redisMs * 1000) / result.run.responses : undefined,
+      side: sideCpu(into.side, result.run.responses),
     };
   });
 }
@@ -387,10 +394,9 @@ async function measureLoginInTurns(
   const latencies: number[] = [];
   let cpuMs = 0;
   let peakRssKb = 0;
-  let redisMs = 0;
-  let redisKnown = true;
+  const sideTotals = emptySideTotals();
   for (let slice = 0; slice < slices; slice++) {
-    const redisBefore = await redisCpuMs(ctx);
+    const before = await side(ctx);
     const result = await runLoad({
       url: service.url,
       connections: ctx.options.connections,
@@ -399,13 +405,11 @@ async function measureLoginInTurns(
       latencies,
       ...shape(),
     });
-    const redisAfter = await redisCpuMs(ctx);
+    addSide(sideTotals, before, await side(ctx));
     loads.push(result);
     const sliceCpuMs = service.cpuMsBetween(result.window.from, result.window.to);
     cpuMs += sliceCpuMs;
     peakRssKb = Math.max(peakRssKb, service.peakRssKb(result.window.from, result.window.to + 200));
-    if (redisBefore === null || redisAfter === null) redisKnown = false;
-    else redisMs += redisAfter - redisBefore;
     // The logins still queued when the slice's load stopped finish first (~1.3 s of bcrypt for 50 of them).
     await untilIdle(service);
     bounds.push(measureBcryptBound(bcryptCost, samplesEach));
@@ -421,8 +425,7 @@ async function measureLoginInTurns(
       result,
       peakRssMb: peakRssKb / MB,
       cpuUsPerRequest: result.responses > 0 ? (cpuMs * 1000) / result.responses : 0,
-      redisCpuUsPerRequest:
-        redisKnown && result.run.responses > 0 ? (redisMs * 1000) / result.run.responses : undefined,
+      side: sideCpu(sideTotals, result.run.responses),
     },
     bound: boundOverSlices(bounds),
     bounds,
@@ -455,14 +458,12 @@ function row(
     errors: unexpected(measured.result, expectedStatus),
     peakRssMb: measured.peakRssMb,
     cpuUsPerRequest: measured.cpuUsPerRequest,
+    side: measured.side,
   };
   log(
     `${label.padEnd(44)} ${server.padEnd(16)} ${result.load.rps.toFixed(0).padStart(7)} req/s  ` +
       `p50 ${String(result.load.p50).padStart(4)} ms  p99 ${String(result.load.p99).padStart(5)} ms  ` +
-      `errors ${result.errors}  CPU ${result.cpuUsPerRequest.toFixed(0)} µs/req` +
-      (measured.redisCpuUsPerRequest === undefined
-        ? ''
-        : ` (Redis ${measured.redisCpuUsPerRequest.toFixed(0)} µs/req)`) +
+      `errors ${result.errors}  CPU ${result.cpuUsPerRequest.toFixed(0)} µs/req (beside it: ${describeSide(measured.side)})` +
       `  peak RSS ${result.peakRssMb.toFixed(0)} MB  statuses ${JSON.stringify(result.load.statuses)}`,
   );
   return result;

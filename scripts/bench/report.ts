@@ -12,6 +12,7 @@ import {
 } from './aggregate.ts';
 import type { BcryptBound } from './bcrypt-bound.ts';
 import type { LoadResult } from './load.ts';
+import type { SideCpu } from './side-cpu.ts';
 
 export type { Figure, TargetCheck };
 
@@ -27,6 +28,8 @@ export interface EndpointResult {
   peakRssMb: number;
   /** CPU time (user + system) the answering process spent per response in the measured window, µs. */
   cpuUsPerRequest: number;
+  /** CPU beside it per response (Redis, PostgreSQL, the load generator) and the machine's busy share. */
+  side?: SideCpu;
 }
 
 export interface BenchReport {
@@ -301,6 +304,11 @@ How fast the service answers, measured by \`npm run bench\` (\`scripts/bench.ts\
 - CPU µs/request: user + system CPU time of the answering process (\`/proc/<pid>/stat\`, sampled every 100 ms)
   over the measured window, divided by its responses; on a machine busy with other work this moves much less
   than requests/s.
+- Beside it (the log line of each row, and \`side\` in the JSON results): over the whole load, warm-up included,
+  per response, the CPU of the Redis server (\`INFO cpu\`), of the PostgreSQL server when it runs on this machine
+  (its processes' \`/proc/<pid>/stat\`, with what the postmaster reaped from backends that ended), and of the
+  benchmark's own process, which runs the load generator; and the share of all cores that was busy
+  (\`/proc/stat\`). On two cores they all share, these say how far a row was from filling the machine.
 - Memory: \`/proc/<pid>/status\` of the service (VmRSS every 100 ms, VmHWM at the end); for the cluster the sum
   over the primary and its workers.
 - The bcrypt bound: cores × 1000 / (median ms of one bcrypt comparison at the configured cost, measured in
