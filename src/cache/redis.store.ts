@@ -1,4 +1,4 @@
-import type { RedisClientType, RedisClusterType } from '@redis/client';
+import type { RedisClientType, RedisClusterType, RedisSentinelType } from '@redis/client';
 import calculateSlot from 'cluster-key-slot';
 import { createHash } from 'node:crypto';
 import { DependencyUnavailableError } from '../common/errors/app.exception.js';
@@ -88,20 +88,21 @@ export class RedisStore extends KeyValueStore {
        */
       commandTimeoutMs?: number;
       /**
-       * Channels (listen, notify) on this connection: one endpoint. A cluster would need a
-       * subscription per shard (SSUBSCRIBE) and Sentinel one that follows the master; not offered.
+       * Channels (listen, notify): `single`, a connection of their own to the one endpoint;
+       * `sentinel`, the Sentinel client's pub/sub connection, which it moves with the master. A
+       * cluster would need a subscription per shard (SSUBSCRIBE); not offered.
        */
-      channels?: boolean;
+      channels?: 'single' | 'sentinel';
     } = {},
   ) {
     super();
     this.client = connection as RedisClientType;
     this.cluster = options.cluster;
     this.commandTimeoutMs = options.commandTimeoutMs;
-    this.channels = options.channels ?? false;
+    this.channels = options.channels;
   }
 
-  private readonly channels: boolean;
+  private readonly channels?: 'single' | 'sentinel';
 
   private key(key: string): string {
     return this.prefix + key;
@@ -311,6 +312,7 @@ export class RedisStore extends KeyValueStore {
    */
   listen(channel: string, listener: ChannelListener): Promise<Listening | null> {
     if (!this.channels) return Promise.resolve(null);
+    if (this.channels === 'sentinel') return Promise.resolve(this.listenThroughSentinel(channel, listener));
     const subscriber = this.client.duplicate();
     let closed = false;
     let subscribed = false;
@@ -349,6 +351,55 @@ export class RedisStore extends KeyValueStore {
         }
       },
     });
+  }
+
+  /**
+   * Through Sentinel: the client keeps one pub/sub connection, which it moves to the new master when
+   * the sentinels promote one, and subscribes there again. Notices published around the switch may
+   * reach neither connection, so a change of master is a drop (onDown): what was known is forgotten,
+   * and the channel counts as working again only once a probe sent after the switch has come back
+   * through it. A failing pub/sub or master connection is a drop too.
+   */
+  private listenThroughSentinel(channel: string, listener: ChannelListener): Listening {
+    const sentinel = this.client as unknown as RedisSentinelType;
+    let closed = false;
+    let retry: NodeJS.Timeout | undefined;
+    const onMessage = (message: string) => listener.onMessage(message);
+    const onTopology = (event: { type: string }) => {
+      if (event.type !== 'MASTER_CHANGE') return;
+      listener.onDown();
+      // A probe now rather than at the next tick; it proves the channel only once it comes back.
+      listener.onUp();
+    };
+    const onClientError = (event: { type: string }) => {
+      if (event.type === 'PUBSUBPROXY' || event.type === 'MASTER') listener.onDown();
+    };
+    sentinel.on('topology-change', onTopology);
+    sentinel.on('client-error', onClientError);
+    const subscribe = (): void => {
+      sentinel.subscribe(this.key(channel), onMessage).then(
+        () => listener.onUp(),
+        () => {
+          listener.onDown();
+          if (!closed) retry = setTimeout(subscribe, SUBSCRIBE_RETRY_MS).unref();
+        },
+      );
+    };
+    subscribe();
+    return {
+      close: async () => {
+        closed = true;
+        clearTimeout(retry);
+        sentinel.off('topology-change', onTopology);
+        sentinel.off('client-error', onClientError);
+        try {
+          // Bounded: while the sentinels know no master the client holds commands with no end.
+          await this.run(() => sentinel.unsubscribe(this.key(channel)));
+        } catch {
+          // No master, or the client is closed or closing: its own close ends the subscription.
+        }
+      },
+    };
   }
 
   /** On a cluster every master must answer: one that does not leaves its slots unserved. */

@@ -68,7 +68,8 @@ const SENTINEL_COMMAND_TIMEOUT_MS = 3_000;
           ? new RedisStore(client, redis.prefix, {
               cluster: redis.target?.mode === 'cluster' ? (client as RedisClusterType) : undefined,
               commandTimeoutMs: redis.target?.mode === 'sentinel' ? SENTINEL_COMMAND_TIMEOUT_MS : undefined,
-              channels: redis.target?.mode === 'single',
+              channels:
+                redis.target?.mode === 'single' || redis.target?.mode === 'sentinel' ? redis.target.mode : undefined,
             })
           : new MemoryStore(clock),
     },

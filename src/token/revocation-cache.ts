@@ -32,7 +32,8 @@ const DELAYS_KEPT = 1_000;
  *   every PROBE_INTERVAL_MS, came back within PROBE_STALE_MS. Otherwise everything known is dropped
  *   and every request reads Redis as before (with the warm-marker reload after Redis lost its
  *   data). A silently dead subscription is thus noticed within PROBE_STALE_MS.
- * - Where the store has no channels (a Redis Cluster, Sentinel) nothing is ever known.
+ * - Through Sentinel, a change of master counts as the channel dropping (RedisStore).
+ * - Where the store has no channels (a Redis Cluster) nothing is ever known.
  *
  * Notices carry the time they were sent, so the delay from a revocation to another instance's
  * knowing of it is measured (deliveryDelays).
@@ -76,7 +77,7 @@ export class RevocationCache implements OnApplicationBootstrap, OnApplicationShu
     this.listening = null;
   }
 
-  /** Whether the store offers the channel at all (not on a cluster or through Sentinel). */
+  /** Whether the store offers the channel at all (not on a Redis Cluster). */
   get enabled(): boolean {
     return this.listening !== null;
   }

@@ -1,3 +1,5 @@
+import { jest } from '@jest/globals';
+import { RevocationCache } from '../../src/token/revocation-cache.js';
 import { revokedKey } from '../../src/token/session.service.js';
 import { cli, RedisSentinelFixture, redisTopologyUnavailable, waitUntil } from '../support/redis-topology.js';
 import { bearer, startTestApp, type TestApp } from '../support/kit.js';
@@ -58,6 +60,44 @@ describeSentinel('through Redis Sentinel (REDIS_SENTINELS, REDIS_SENTINEL_NAME)'
     await logoutIsRefusedEverywhere(a, b);
   });
 
+  /** Asks `/me` on `t` until an answer needed no read from Redis: the session is known in process. */
+  async function untilKnown(t: TestApp, accessToken: string): Promise<void> {
+    await waitUntil(
+      'the session to be known in process',
+      async () => {
+        const reads = jest.spyOn(t.store, 'getMany');
+        try {
+          expect((await t.http.get('/api/auth/me').set(bearer(accessToken))).status).toBe(200);
+          return reads.mock.calls.length === 0;
+        } finally {
+          reads.mockRestore();
+        }
+      },
+      10_000,
+    );
+  }
+
+  it('answers a session B knows without reading Redis, and refuses it on B once A logged it out', async () => {
+    const session = await newSession(a);
+    await untilKnown(b, session.accessToken);
+    const reads = jest.spyOn(b.store, 'getMany');
+    try {
+      for (let i = 0; i < 10; i++) {
+        expect((await b.http.get('/api/auth/me').set(bearer(session.accessToken))).status).toBe(200);
+      }
+      expect(reads).not.toHaveBeenCalled();
+    } finally {
+      reads.mockRestore();
+    }
+
+    const heardBefore = b.app.get(RevocationCache).deliveryDelays().length;
+    await logOut(a, session);
+    expectRevoked(await b.http.get('/api/auth/me').set(bearer(session.accessToken)));
+    const delays = b.app.get(RevocationCache).deliveryDelays().slice(heardBefore);
+    expect(delays.length).toBe(1);
+    console.info(`redis-sentinel: B heard of A's revocation ${delays[0]} ms after A sent it`);
+  });
+
   it('sends and verifies an email code across instances', async () => {
     await emailCodeSendAndVerify(a, b);
   });
@@ -103,6 +143,27 @@ describeSentinel('through Redis Sentinel (REDIS_SENTINELS, REDIS_SENTINEL_NAME)'
     expect(await cli(promoted, 'GET', stored(revokedKey(after.sessionId)))).toBe('logout');
     expectRevoked(await a.http.get('/api/auth/me').set(bearer(after.accessToken)));
     await refreshRaceHasOneWinner(b);
+  });
+
+  it('forgets on B what it knew when the master changes: a revocation it was never told of is read after', async () => {
+    const session = await newSession(a);
+    await untilKnown(b, session.accessToken);
+    // Written straight into Redis, with no notice on the channel: B goes on answering the session from
+    // what it knows (only a notice, or a doubt about the channel, makes it read again).
+    const master = await sentinel.masterPort();
+    await cli(master, 'SET', stored(revokedKey(session.sessionId)), 'logout', 'PX', '600000');
+    expect((await b.http.get('/api/auth/me').set(bearer(session.accessToken))).status).toBe(200);
+    await sentinel.waitReplicated(master);
+
+    const promoted = await sentinel.failover();
+    await sentinel.waitHealthy(promoted);
+    expect(await cli(promoted, 'GET', stored(revokedKey(session.sessionId)))).toBe('logout');
+    await waitUntil(
+      'B to refuse the session',
+      async () => (await b.http.get('/api/auth/me').set(bearer(session.accessToken))).status === 401,
+      10_000,
+    );
+    expectRevoked(await b.http.get('/api/auth/me').set(bearer(session.accessToken)));
   });
 
   it('loses no revocation when the master crashes (SIGKILL) and the sentinels promote the replica', async () => {

@@ -56,7 +56,7 @@ export abstract class KeyValueStore {
   abstract notify(channel: string, message: string): Promise<void>;
   /**
    * Listens to `channel`; the store subscribes again by itself after a reconnection. Null where the
-   * store offers no channels (a Redis Cluster or Sentinel-managed master, here).
+   * store offers no channels (a Redis Cluster, here).
    */
   abstract listen(channel: string, listener: ChannelListener): Promise<Listening | null>;
 }
