@@ -7,10 +7,11 @@
 //   npm run bench                                                        (with the rest)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { codeFrom, SmtpSink } from '../../test/support/smtp-sink.ts';
+import { processTree } from './proc.ts';
 import { freePort } from './process.ts';
 
 /** The target of docs/PERFORMANCE.md: a small VM, container or CI runner. */
@@ -46,20 +47,8 @@ const kbField = (status: string, name: string) =>
 
 /** VmHWM by pid of `root` and its descendants, with their command lines. */
 function treePeaks(root: number): Map<number, { hwmKb: number; cmd: string }> {
-  const parent = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // Gone while we looked.
-    }
-  }
   const peaks = new Map<number, { hwmKb: number; cmd: string }>();
-  const queue = [root];
-  while (queue.length > 0) {
-    const pid = queue.shift()!;
+  for (const pid of processTree(root)) {
     try {
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
@@ -67,7 +56,6 @@ function treePeaks(root: number): Map<number, { hwmKb: number; cmd: string }> {
     } catch {
       // Gone while we looked.
     }
-    for (const [child, of] of parent) if (of === pid) queue.push(child);
   }
   return peaks;
 }

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { openSync, readdirSync, readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { processTree, readProcStat, TICKS_PER_S } from './proc.ts';
 
 /** A free TCP port on loopback. */
 export function freePort(): Promise<number> {
@@ -25,19 +26,10 @@ export interface MemorySample {
   cpuMs: number;
 }
 
-/** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on Linux). */
-const TICKS_PER_S = 100;
-
 /** utime + stime of a process, ms. */
 function cpuTimeMs(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields 14 and 15 of stat(5), counted from the state (field 3) here.
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_S;
-  } catch {
-    return 0;
-  }
+  const stat = readProcStat(pid);
+  return stat ? (stat.ownTicks * 1000) / TICKS_PER_S : 0;
 }
 
 function statusFields(pid: number): { rssKb: number; hwmKb: number } | null {
@@ -48,32 +40,6 @@ function statusFields(pid: number): { rssKb: number; hwmKb: number } | null {
   } catch {
     return null;
   }
-}
-
-/** The process and its descendants (the cluster's workers), from /proc. */
-function processTree(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // Fields after the command name, which is in parentheses and may hold spaces.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const list = children.get(ppid) ?? [];
-      list.push(Number(entry));
-      children.set(ppid, list);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const tree: number[] = [];
-  const queue = [root];
-  while (queue.length > 0) {
-    const pid = queue.shift()!;
-    tree.push(pid);
-    queue.push(...(children.get(pid) ?? []));
-  }
-  return tree;
 }
 
 export interface StartOptions {

@@ -2,38 +2,8 @@
 // when it runs on this machine, the benchmark's own process (it runs the load generator), and the
 // machine as a whole. On two cores shared by all of them, a row's requests per second is bounded by
 // their sum as much as by the service; these figures say how the cores were spent.
-import { readdirSync, readFileSync } from 'node:fs';
-
-/** The fields of /proc/<pid>/stat the split needs; times in clock ticks. */
-export interface ProcStat {
-  pid: number;
-  comm: string;
-  ppid: number;
-  /** utime + stime: the process's own CPU. */
-  ownTicks: number;
-  /** cutime + cstime: the CPU of its children that ended and were waited for. */
-  reapedChildTicks: number;
-}
-
-/** Parses /proc/<pid>/stat (see proc(5)); the command name is in parentheses and may hold spaces. */
-export function parseProcStat(text: string): ProcStat {
-  const open = text.indexOf('(');
-  const close = text.lastIndexOf(')');
-  if (open < 0 || close < open) throw new Error(`not a /proc/<pid>/stat line: ${text.slice(0, 60)}`);
-  // From field 3 (state) on.
-  const rest = text
-    .slice(close + 2)
-    .trim()
-    .split(' ');
-  const field = (n: number) => Number(rest[n - 3]);
-  return {
-    pid: Number(text.slice(0, open).trim()),
-    comm: text.slice(open + 1, close),
-    ppid: field(4),
-    ownTicks: field(14) + field(15),
-    reapedChildTicks: field(16) + field(17),
-  };
-}
+import { readFileSync } from 'node:fs';
+import { type ProcStat, readProcesses, TICKS_PER_S } from './proc.ts';
 
 /**
  * CPU ticks of the PostgreSQL server on this machine: its live processes' own time, plus what the
@@ -66,22 +36,6 @@ export function machineTicks(procStat: string): { busy: number; total: number } 
     .map((value) => Number(value) || 0);
   const busy = user + nice + system + irq + softirq + steal;
   return { busy, total: busy + idle + iowait };
-}
-
-/** Clock ticks per second (USER_HZ: 100 on Linux). */
-const TICKS_PER_S = 100;
-
-function readProcesses(): ProcStat[] {
-  const processes: ProcStat[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      processes.push(parseProcStat(readFileSync(`/proc/${entry}/stat`, 'utf8')));
-    } catch {
-      // The process ended while the directory was read.
-    }
-  }
-  return processes;
 }
 
 /** The CPU counters beside the service at one moment. */
