@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import {
   codeFrom,
+  dropRedisPrefix,
   ensureBuilt,
   freePort,
   send,
@@ -32,6 +33,7 @@ describe('SIGTERM with requests in flight', () => {
   let databaseUrl: string | undefined;
   let dropDatabase: (() => Promise<void>) | undefined;
   let stderr = '';
+  const redisPrefix = `test:${randomBytes(6).toString('hex')}:`;
 
   beforeAll(async () => {
     ensureBuilt();
@@ -73,7 +75,7 @@ describe('SIGTERM with requests in flight', () => {
         DATABASE_URL: databaseUrl ?? '',
         PGLITE_DATA_DIR: databaseUrl ? '' : join(dataDir, 'pglite'),
         REDIS_URL: useRealServices ? (process.env.REDIS_URL ?? '') : '',
-        REDIS_PREFIX: `test:${randomBytes(6).toString('hex')}:`,
+        REDIS_PREFIX: redisPrefix,
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -87,6 +89,7 @@ describe('SIGTERM with requests in flight', () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
     await mail?.stop();
     await dropDatabase?.();
+    if (useRealServices && process.env.REDIS_URL) await dropRedisPrefix(process.env.REDIS_URL, redisPrefix);
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 

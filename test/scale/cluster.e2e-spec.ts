@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
-import { ensureBuilt, freePort, send, useRealServices, waitHealthy } from '../support/kit.js';
+import { dropRedisPrefix, ensureBuilt, freePort, send, useRealServices, waitHealthy } from '../support/kit.js';
 
 const describeReal = useRealServices ? describe : describe.skip;
 if (!useRealServices) {
@@ -41,6 +41,7 @@ describeReal('start:cluster', () => {
   let port: number;
   let dropDatabase: () => Promise<void>;
   let stderr = '';
+  const redisPrefix = `test:${randomBytes(6).toString('hex')}:`;
 
   beforeAll(async () => {
     ensureBuilt('dist/src/cluster.js');
@@ -69,7 +70,7 @@ describeReal('start:cluster', () => {
         JWT_SECRET: randomBytes(32).toString('base64url'),
         DATABASE_URL: url.toString(),
         REDIS_URL: process.env.REDIS_URL,
-        REDIS_PREFIX: `test:${randomBytes(6).toString('hex')}:`,
+        REDIS_PREFIX: redisPrefix,
         RATE_LIMIT_MAX: '1000000',
         DATA_DIR: `/tmp/auth-cluster-${randomBytes(4).toString('hex')}`,
       },
@@ -84,6 +85,7 @@ describeReal('start:cluster', () => {
     if (primary && primary.exitCode === null) primary.kill('SIGKILL');
     for (const pid of primary?.pid ? childrenOf(primary.pid) : []) process.kill(pid, 'SIGKILL');
     await dropDatabase?.();
+    if (process.env.REDIS_URL) await dropRedisPrefix(process.env.REDIS_URL, redisPrefix);
   });
 
   it('replaces a worker that dies, and keeps answering', async () => {

@@ -17,6 +17,8 @@
  * - oauth.ts        social login: the provider emulators as this service's clients, and the redirect flow by hand.
  * - openapi-validator.ts, tcp-proxy.ts, reverse-proxy.ts, built-service.ts: the response validator, a TCP proxy
  *                   that can cut a connection, a reverse proxy, and the built service run as a process.
+ * - redis-prefix.ts `dropRedisPrefix`: a suite's keys out of the machine's Redis when it ends (startTestApp's
+ *                   close does it for the prefixes it made).
  *
  * Not exported here: redis-topology.ts (spawns Redis Cluster and Sentinel servers for test/scale, and kills
  * them when the process exits) and preload-esm.ts (Jest's setup file). Kits of one suite stay beside it
@@ -28,6 +30,7 @@ export * from './errors.js';
 export * from './mail.js';
 export * from './oauth.js';
 export * from './openapi-validator.js';
+export * from './redis-prefix.js';
 export * from './reverse-proxy.js';
 export * from './rows.js';
 export * from './smtp-sink.js';

@@ -12,6 +12,7 @@ import { REDIS_CLIENT, type RedisConnection } from '../../src/cache/redis-client
 import { Clock } from '../../src/common/time/clock.js';
 import { TestClock } from './test-clock.js';
 import { type OpenApiDocument, type OpenApiResponseValidator, validatorFor } from './openapi-validator.js';
+import { dropRedisPrefix } from './redis-prefix.js';
 import { SmtpSink } from './smtp-sink.js';
 
 /**
@@ -148,6 +149,11 @@ export async function startTestApp(
     env.REDIS_PREFIX ??= `test:${suffix()}:`;
     for (const key of REDIS_TARGET_ENV) if (!chosen[key]) delete env[key];
   }
+  // The machine's Redis under a prefix made here: its keys go when the app closes, as its database does.
+  const ownRedisPrefix =
+    realRedisUrl && !options.join && !REDIS_TARGET_ENV.some((key) => chosen[key]) && !chosen.REDIS_PREFIX
+      ? { url: realRedisUrl, prefix: env.REDIS_PREFIX }
+      : undefined;
   if (options.via?.database && env.DATABASE_URL) env.DATABASE_URL = options.via.database(env.DATABASE_URL);
   if (options.via?.redis && env.REDIS_URL) env.REDIS_URL = options.via.redis(env.REDIS_URL);
   const clock = new TestClock();
@@ -159,6 +165,7 @@ export async function startTestApp(
     // A start refused (e.g. by its configuration) leaves no SMTP server or database behind.
     await mail.stop();
     await database?.drop();
+    if (ownRedisPrefix) await dropRedisPrefix(ownRedisPrefix.url, ownRedisPrefix.prefix);
     throw error;
   }
   await app.listen(0, '127.0.0.1');
@@ -205,6 +212,7 @@ export async function startTestApp(
       await app.close();
       await mail.stop();
       await database?.drop();
+      if (ownRedisPrefix) await dropRedisPrefix(ownRedisPrefix.url, ownRedisPrefix.prefix);
     },
   };
 }
