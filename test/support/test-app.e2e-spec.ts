@@ -50,6 +50,32 @@ describeReal('startTestApp on the machine Redis', () => {
     expect(await keysUnder(prefix)).toEqual([]);
   });
 
+  it('lists its keys in one order however Redis lays them out (storeKeys after another prefix shrinks the table)', async () => {
+    const t = await startTestApp();
+    const other = `test:other-${Date.now()}:`;
+    try {
+      const user = await signUp(t);
+      const login = await logIn(t, user.email, user.password);
+      expect((await t.http.get('/api/auth/me').set(bearer(login.accessToken))).status).toBe(200);
+      const filler = Array.from({ length: 20_000 }, (_, i) => `${other}${i}`);
+      const fill = redis.multi();
+      for (const key of filler) fill.set(key, '1');
+      await fill.exec();
+      const before = await t.storeKeys();
+      expect(before.length).toBeGreaterThanOrEqual(64);
+      // Deleting many keys makes Redis shrink and rehash its table over the next cron ticks, which
+      // reorders what SCAN returns: the listing must not depend on it.
+      for (let i = 0; i < filler.length; i += 1_000) await redis.unlink(filler.slice(i, i + 1_000));
+      for (let look = 0; look < 10; look++) {
+        expect(await t.storeKeys()).toEqual(before);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await dropRedisPrefix(url, other);
+      await t.close();
+    }
+  });
+
   it('removes only its own prefix, and takes a glob character in it literally', async () => {
     await redis.set('test:glob*:mine', '1');
     await redis.set('test:globX:other', '1');

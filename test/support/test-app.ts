@@ -37,7 +37,11 @@ export interface TestApp {
   redis: RedisConnection | null;
   /** Empties the store, as a Redis restart without persistence would. */
   flushStore(): Promise<void>;
-  /** Every live key of this app in the store, without REDIS_PREFIX (SCAN in Redis; the in-process map otherwise). */
+  /**
+   * Every live key of this app in the store, without REDIS_PREFIX (SCAN in Redis; the in-process map
+   * otherwise), sorted: SCAN's order changes whenever Redis rehashes its table, e.g. after another suite's
+   * keys were removed.
+   */
   storeKeys(): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -200,13 +204,13 @@ export async function startTestApp(
       }
     },
     storeKeys: async () => {
-      if (store instanceof MemoryStore) return store.keys();
+      if (store instanceof MemoryStore) return store.keys().sort();
       const found: string[] = [];
       if (!redis) return found;
       for await (const { keys } of prefixedKeys(redis, Boolean(env.REDIS_CLUSTER_NODES), env.REDIS_PREFIX)) {
         found.push(...keys.map((key) => key.slice(env.REDIS_PREFIX.length)));
       }
-      return found;
+      return found.sort();
     },
     close: async () => {
       await app.close();
