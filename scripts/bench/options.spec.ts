@@ -21,3 +21,17 @@ describe('parseOptions: scenarios', () => {
     expect(() => parseOptions(['--only=bare,bare-etag'])).toThrow('--only: unknown scenario "bare-etag"');
   });
 });
+
+describe('parseOptions: where the report goes', () => {
+  it('writes docs/PERFORMANCE.md for a full run of every row, and bench-results/ for a quick or partial one', () => {
+    expect(parseOptions([]).writeDocs).toBe(true);
+    expect(parseOptions(['--runs=3']).writeDocs).toBe(true);
+    expect(parseOptions(['--quick']).writeDocs).toBe(false);
+    expect(parseOptions(['--runs=2', '--only=bare,me,refresh']).writeDocs).toBe(false);
+  });
+
+  it('writes the docs from a quick or partial run when asked with --docs', () => {
+    expect(parseOptions(['--quick', '--docs']).writeDocs).toBe(true);
+    expect(parseOptions(['--only=refresh', '--docs']).writeDocs).toBe(true);
+  });
+});

@@ -47,7 +47,7 @@ const USAGE = `npm run bench [-- options]
                        (${[...OPT_IN].join(', ')} only when named here)
   --cpu-prof           run the service under node --cpu-prof; profiles in bench-results/profiles
   --log-file           keep the service's stdout in bench-results/service.log (default /dev/null)
-  --docs               with --quick, still write docs/PERFORMANCE.md
+  --docs               with --quick or --only, still write docs/PERFORMANCE.md (else bench-results/)
   --node-flags="..."   extra Node flags for the service process (experiments; reported with the run)
   --runs=N             N complete runs one after another (default 1), each with fresh service processes and
                        seeding; prints each run, then per row and target each run's value, min and median
@@ -115,7 +115,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     scenarios,
     cpuProf: flags.has('cpu-prof'),
     logFile: flags.has('log-file'),
-    writeDocs: !quick || flags.has('docs'),
+    // Only a full run of every row replaces the documented one, unless asked.
+    writeDocs: (!quick && !only) || flags.has('docs'),
     nodeFlags: (flags.get('node-flags') ?? '').split(/\s+/).filter(Boolean),
     runs: flags.has('runs') ? countFlag(flags.get('runs')!, 'runs') : 1,
   };

@@ -325,8 +325,9 @@ How fast the service answers, measured by \`npm run bench\` (\`scripts/bench.ts\
   tokens twice at once and expects exactly one winner each.
 - Soak (full run only): 2 minutes at 70% of the measured \`/me\` capacity (autocannon \`overallRate\`);
   RSS after 20 s is compared with RSS at the end.
-- \`npm run bench -- --quick\` (CI) runs 3 s per row without soak and log-off rows, and writes to
-  \`bench-results/\` unless given \`--docs\`. \`--cpu-prof\` runs the service under \`node --cpu-prof\` and prints
+- \`npm run bench -- --quick\` (CI) runs 3 s per row without soak and log-off rows. A quick run, or one
+  limited by \`--only\`, writes to \`bench-results/\` unless given \`--docs\`, so that only a run of every row
+  replaces the block in docs/PERFORMANCE.md. \`--cpu-prof\` runs the service under \`node --cpu-prof\` and prints
   where its time went.
 - \`--runs=N\` takes N complete runs one after another, each with its own bcrypt bound, seeding and service
   processes (the machine is noisy: identical runs differ by ±15%). Each run's rows are printed; then, per row,
