@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { dropRedisPrefix } from '../test/support/redis-prefix.ts';
 import { codeFrom, SmtpSink } from '../test/support/smtp-sink.ts';
 import { START_FLAGS } from './start-flags.mjs';
 import { type BcryptBound, boundOverSlices, measureBcryptBound } from './bench/bcrypt-bound.ts';
@@ -48,7 +49,6 @@ import {
   sideSnapshot,
 } from './bench/side-cpu.ts';
 import { printProfile } from './bench/profile-summary.ts';
-import { cleanRedis } from './bench/redis.ts';
 import {
   type BenchReport,
   type EndpointResult,
@@ -1252,7 +1252,7 @@ async function runOnce(options: BenchOptions, real: boolean): Promise<BenchRepor
     for (const { server } of baselines) await server.stop();
     if (service) await service.stop();
     await mail.stop();
-    if (real) await cleanRedis(process.env.REDIS_URL!, redisPrefix).catch(() => undefined);
+    if (real) await dropRedisPrefix(process.env.REDIS_URL!, redisPrefix).catch(() => undefined);
     await database?.drop().catch(() => undefined);
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -18,7 +18,7 @@ import inject from 'light-my-request';
 import type { createApp as CreateApp } from '../../src/app.factory.ts';
 import { JwtCodec } from '../../src/token/jwt.codec.ts';
 import { createBenchDatabase } from './database.ts';
-import { cleanRedis } from './redis.ts';
+import { dropRedisPrefix } from '../../test/support/redis-prefix.ts';
 
 interface ProfileNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
@@ -155,6 +155,6 @@ const lines = [
 process.stderr.write(`${lines.join('\n')}\n`);
 await app.close();
 await database?.drop();
-if (real) await cleanRedis(process.env.REDIS_URL!, env.REDIS_PREFIX);
+if (real) await dropRedisPrefix(process.env.REDIS_URL!, env.REDIS_PREFIX);
 rmSync(dataDir, { recursive: true, force: true });
 process.exit(0);
