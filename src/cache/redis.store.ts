@@ -89,8 +89,9 @@ export class RedisStore extends KeyValueStore {
       commandTimeoutMs?: number;
       /**
        * Channels (listen, notify): `single`, a connection of their own to the one endpoint;
-       * `sentinel`, the Sentinel client's pub/sub connection, which it moves with the master. A
-       * cluster would need a subscription per shard (SSUBSCRIBE); not offered.
+       * `sentinel`, the Sentinel client's pub/sub connection, which it moves with the master. Not
+       * offered on a cluster: neither the bus (PUBLISH) nor a shard channel (SSUBSCRIBE) tells the
+       * client that a notice was lost (docs/DECISIONS.md, "No Redis round trip for a steady `/me`").
        */
       channels?: 'single' | 'sentinel';
     } = {},
